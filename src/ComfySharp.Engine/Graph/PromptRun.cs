@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+
+namespace ComfySharp.Engine.Graph;
+
+/// <summary>One execution of a prompt: ids, the validated prompt JSON, extra data and the growing graph.</summary>
+internal sealed class PromptRun(string promptId, JsonObject promptJson, JsonObject extraData, DynamicPrompt graph, EngineFolders folders)
+{
+    public string PromptId { get; } = promptId;
+    public JsonObject PromptJson { get; } = promptJson;
+    public JsonObject ExtraData { get; } = extraData;
+    public DynamicPrompt Graph { get; } = graph;
+    public EngineFolders Folders { get; } = folders;
+    public string? ClientId => ExtraData["client_id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
