@@ -1,0 +1,83 @@
+namespace ComfySharp.Engine.Caching;
+
+/// <summary>
+/// Node results kept between prompts, in ComfyUI's modes (protocol.md §6.8): classic keeps only what the current
+/// prompt uses, LRU keeps up to N entries, none keeps nothing. Used by the single worker only.
+/// </summary>
+public sealed class OutputCache
+{
+    private readonly Dictionary<CacheKey, Entry> _entries = [];
+    private long _generation;
+
+    private OutputCache(CacheMode mode, int capacity)
+    {
+        Mode = mode;
+        Capacity = capacity;
+    }
+
+    public CacheMode Mode { get; }
+    public int Capacity { get; }
+    public int Count => _entries.Count;
+
+    public static OutputCache Classic() => new(CacheMode.Classic, 0);
+
+    public static OutputCache Lru(int capacity) => new(CacheMode.Lru, Math.Max(1, capacity));
+
+    public static OutputCache None() => new(CacheMode.None, 0);
+
+    public bool TryGet(CacheKey key, out CachedResult result)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            entry.Generation = _generation;
+            result = entry.Result;
+            return true;
+        }
+        result = null!;
+        return false;
+    }
+
+    public void Set(CacheKey key, CachedResult result)
+    {
+        if (Mode == CacheMode.None) return;
+        _entries[key] = new Entry(result) { Generation = _generation };
+    }
+
+    /// <summary>Starts a prompt: classic mode drops every entry the new prompt does not use.</summary>
+    public void BeginPrompt(HashSet<CacheKey> used)
+    {
+        _generation++;
+        if (Mode != CacheMode.Classic) return;
+        List<CacheKey>? stale = null;
+        foreach (var key in _entries.Keys)
+        {
+            if (!used.Contains(key)) (stale ??= []).Add(key);
+        }
+        if (stale is null) return;
+        foreach (var key in stale) _entries.Remove(key);
+    }
+
+    /// <summary>Ends a prompt: LRU mode evicts the least recently used entries beyond its capacity.</summary>
+    public void EndPrompt()
+    {
+        if (Mode != CacheMode.Lru || _entries.Count <= Capacity) return;
+        var all = new List<KeyValuePair<CacheKey, Entry>>(_entries);
+        all.Sort(static (a, b) => a.Value.Generation.CompareTo(b.Value.Generation));
+        for (var i = 0; i < all.Count - Capacity; i++) _entries.Remove(all[i].Key);
+    }
+
+    public void Clear() => _entries.Clear();
+
+    private sealed class Entry(CachedResult result)
+    {
+        public CachedResult Result { get; } = result;
+        public long Generation { get; set; }
+    }
+}
+
+public enum CacheMode
+{
+    Classic,
+    Lru,
+    None,
+}

@@ -1,0 +1,201 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Engine.Caching;
+
+/// <summary>
+/// Computes each node's input signature (protocol.md §6.8): class, change fingerprint, the node id only for
+/// NOT_IDEMPOTENT / UNIQUE_ID nodes, and every input in name order, where a link contributes its source's signature
+/// and slot. Node ids are otherwise left out, so identical subgraphs under different ids share results.
+/// Iterative and memoized: each node is hashed once, O(n) for the whole prompt.
+/// </summary>
+internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
+{
+    private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
+    private static long _nextIdentity;
+
+    private readonly NodeRegistry _registry = registry;
+    private readonly DynamicPrompt _graph = graph;
+    private readonly Dictionary<string, CacheKey> _keys = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
+
+    public CacheKey Get(string nodeId)
+    {
+        if (_keys.TryGetValue(nodeId, out var key)) return key;
+        Compute(nodeId);
+        return _keys[nodeId];
+    }
+
+    private void Compute(string rootId)
+    {
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        stack.Push(rootId);
+        while (stack.Count > 0)
+        {
+            var id = stack.Peek();
+            if (_keys.ContainsKey(id))
+            {
+                stack.Pop();
+                continue;
+            }
+            var pushed = false;
+            if (onStack.Add(id) && _graph.TryGetNode(id, out var node))
+            {
+                foreach (var value in node.Inputs.Values)
+                {
+                    if (value is NodeLink link && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) && !onStack.Contains(link.NodeId))
+                    {
+                        stack.Push(link.NodeId);
+                        pushed = true;
+                    }
+                }
+            }
+            if (pushed) continue;
+            stack.Pop();
+            _keys[id] = Hash(id);
+        }
+    }
+
+    private CacheKey Hash(string id)
+    {
+        var hasher = new XxHash128();
+        if (!_graph.TryGetNode(id, out var node))
+        {
+            WriteString(hasher, "\u0000missing:" + id);
+            return new CacheKey(hasher.GetCurrentHashAsUInt128());
+        }
+        WriteString(hasher, node.ClassType);
+        _registry.TryGet(node.ClassType, out var definition);
+        if (definition?.Fingerprint is { } fingerprint)
+        {
+            WriteFingerprint(hasher, fingerprint, node, definition);
+        }
+        if (definition is not null && (definition.Schema.NotIdempotent || definition.UsesUniqueId))
+        {
+            WriteString(hasher, "\u0001id:" + id);
+        }
+
+        Span<byte> buffer = stackalloc byte[21];
+        var names = new List<string>(node.Inputs.Keys);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            WriteString(hasher, name);
+            var value = node.Inputs[name];
+            if (value is NodeLink link)
+            {
+                buffer[0] = 0xF0;
+                // A link to a node on a cycle has no signature yet; such prompts fail at run time anyway.
+                var source = _keys.TryGetValue(link.NodeId, out var k) ? k.Value : UInt128.Zero;
+                BinaryPrimitives.WriteUInt128LittleEndian(buffer[1..], source);
+                BinaryPrimitives.WriteInt32LittleEndian(buffer[17..], link.OutputIndex);
+                hasher.Append(buffer);
+            }
+            else
+            {
+                WriteConstant(hasher, value);
+            }
+        }
+        return new CacheKey(hasher.GetCurrentHashAsUInt128());
+    }
+
+    /// <summary>IS_CHANGED sees constant inputs only; NaN (or a throwing hook) means "changed every time".</summary>
+    private static void WriteFingerprint(XxHash128 hasher, Func<NodeArgs, object?> fingerprint, PromptNode node, NodeDefinition definition)
+    {
+        var constants = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in node.Inputs)
+        {
+            if (value is NodeLink || definition.Schema.FindInput(name) is null) continue;
+            constants[name] = value;
+        }
+        object? result;
+        try
+        {
+            result = fingerprint(new NodeArgs(constants));
+        }
+        catch (Exception)
+        {
+            result = double.NaN;
+        }
+        hasher.Append("\u0002is_changed"u8);
+        if (result is double d && double.IsNaN(d) || result is float f && float.IsNaN(f))
+        {
+            Span<byte> unique = stackalloc byte[16];
+            Guid.NewGuid().TryWriteBytes(unique);
+            hasher.Append(unique);
+            return;
+        }
+        WriteConstant(hasher, result);
+    }
+
+    private static void WriteConstant(XxHash128 hasher, object? value)
+    {
+        Span<byte> buffer = stackalloc byte[9];
+        switch (value)
+        {
+            case null:
+                hasher.Append([0x00]);
+                break;
+            case bool b:
+                hasher.Append([0x01, b ? (byte)1 : (byte)0]);
+                break;
+            case long l:
+                buffer[0] = 0x02;
+                BinaryPrimitives.WriteInt64LittleEndian(buffer[1..], l);
+                hasher.Append(buffer);
+                break;
+            case ulong u:
+                buffer[0] = 0x03;
+                BinaryPrimitives.WriteUInt64LittleEndian(buffer[1..], u);
+                hasher.Append(buffer);
+                break;
+            case double d:
+                buffer[0] = 0x04;
+                BinaryPrimitives.WriteDoubleLittleEndian(buffer[1..], d);
+                hasher.Append(buffer);
+                break;
+            case string s:
+                hasher.Append([0x05]);
+                WriteString(hasher, s);
+                break;
+            case JsonNode json:
+                hasher.Append([0x06]);
+                WriteString(hasher, json.ToJsonString());
+                break;
+            default:
+                // Objects handed over inside expansions (tensors, models): equal only to themselves.
+                buffer[0] = 0x07;
+                BinaryPrimitives.WriteInt64LittleEndian(buffer[1..], IdentityOf(value));
+                hasher.Append(buffer);
+                break;
+        }
+    }
+
+    private static long IdentityOf(object value) =>
+        (long)IdentityIds.GetValue(value, static _ => Interlocked.Increment(ref _nextIdentity));
+
+    private static void WriteString(XxHash128 hasher, string s)
+    {
+        Span<byte> length = stackalloc byte[4];
+        var byteCount = Encoding.UTF8.GetByteCount(s);
+        BinaryPrimitives.WriteInt32LittleEndian(length, byteCount);
+        hasher.Append(length);
+        if (byteCount <= 256)
+        {
+            Span<byte> bytes = stackalloc byte[256];
+            var n = Encoding.UTF8.GetBytes(s, bytes);
+            hasher.Append(bytes[..n]);
+        }
+        else
+        {
+            hasher.Append(Encoding.UTF8.GetBytes(s));
+        }
+    }
+}

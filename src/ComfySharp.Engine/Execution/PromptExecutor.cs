@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Caching;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Engine.Execution;
+
+/// <summary>
+/// Runs one validated prompt (protocol.md §6): cache keys, <c>execution_cached</c>, then the staged nodes in
+/// dependency order with lazy inputs, list mapping, expansion, blockers, async overlap and cooperative interrupts.
+/// One instance serves the single worker; the cache outlives prompts.
+/// </summary>
+public sealed partial class PromptExecutor(NodeRegistry registry, OutputCache cache, IExecutionEvents events, TimeProvider time)
+{
+    private readonly NodeRegistry _registry = registry;
+    private readonly OutputCache _cache = cache;
+    private readonly IExecutionEvents _events = events;
+    private readonly TimeProvider _time = time;
+
+    public OutputCache Cache => _cache;
+
+    public async Task<ExecutionOutcome> ExecuteAsync(string promptId, JsonObject promptJson, JsonObject extraData,
+        IReadOnlyList<PromptNode> nodes, IReadOnlyList<string> outputs, EngineFolders folders, CancellationToken interrupt)
+    {
+        var graph = new DynamicPrompt(nodes);
+        var run = new PromptRun(promptId, promptJson, extraData, graph, folders);
+        var state = new RunState(this, run, new ExecutionScope(promptId, run.ClientId), _registry, _cache, _events, _time, interrupt);
+        try
+        {
+            return await state.RunAsync(outputs).ConfigureAwait(false);
+        }
+        finally
+        {
+            _cache.EndPrompt();
+        }
+    }
+
+    /// <summary>Milliseconds since the epoch, as in ComfyUI's recorded messages.</summary>
+    internal long Timestamp() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}

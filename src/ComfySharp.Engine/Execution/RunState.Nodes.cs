@@ -1,0 +1,300 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Caching;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Engine.Execution;
+
+internal sealed partial class RunState
+{
+    /// <summary>Runs or re-stages one ready node. Returns a failure, or null when it succeeded, went pending or is in flight.</summary>
+    private async ValueTask<NodeFailure?> StartNodeAsync(string id)
+    {
+        var node = _graph.GetNode(id);
+        if (!_registry.TryGet(node.ClassType, out var definition))
+        {
+            return new NodeFailure(id, new InvalidOperationException($"Node class '{node.ClassType}' does not exist."), null);
+        }
+
+        if (_results.TryGetValue(id, out var cached))
+        {
+            // A cached output node is staged again only to report its UI (protocol.md §6.6). Unlike ComfyUI v0.26 we
+            // record it in history even without a client id, so a fully cached prompt still shows its outputs.
+            _events.Executed(_scope, id, _graph.GetDisplayNodeId(id), cached.Ui);
+            if (cached.Ui is { Count: > 0 }) RecordUi(id, cached.Ui);
+            FinishNode(id);
+            return null;
+        }
+
+        if (_pendingSubgraphs.Remove(id, out var expanded))
+        {
+            return StoreMerged(id, definition, expanded, resolveLinks: true);
+        }
+
+        var inputs = GatherInputs(node, definition);
+        var calls = new NodeCalls(node, definition, inputs);
+        _progress.Start(id);
+        _events.Executing(_scope, id, _graph.GetDisplayNodeId(id));
+
+        var hidden = HiddenValues(node, definition);
+        var args = calls.BuildArgs(hidden);
+        if (definition.HasLazyCheck && definition.HasLazyInputs)
+        {
+            try
+            {
+                if (await RequestLazyInputsAsync(calls, args).ConfigureAwait(false)) return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_interrupt.IsCancellationRequested)
+            {
+                return new NodeFailure(id, ex, inputs);
+            }
+        }
+
+        var outcomes = new CallOutcome[args.Count];
+        List<(int Index, ValueTask<NodeOutput> Task)>? pending = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var blocker = NodeCalls.FindBlocker(args[i], definition.Schema.InputIsList);
+            if (blocker is not null)
+            {
+                outcomes[i] = CallOutcome.Blocked(ReportBlocked(id, node.ClassType, blocker));
+                continue;
+            }
+            _interrupt.ThrowIfCancellationRequested();
+            try
+            {
+                var instance = definition.Create();
+                var task = instance.ExecuteAsync(args[i], CreateContext(id, node.ClassType, i), _nodeCts.Token);
+                if (task.IsCompletedSuccessfully) outcomes[i] = CallOutcome.Ok(task.Result);
+                else (pending ??= []).Add((i, task));
+            }
+            catch (Exception ex)
+            {
+                outcomes[i] = CallOutcome.Failed(ex);
+                break;
+            }
+        }
+
+        if (pending is null) return Complete(calls, outcomes);
+        // Async calls run on while other ready nodes execute (ComfyUI overlaps async nodes the same way).
+        _inflight[AwaitCallsAsync(outcomes, pending)] = calls;
+        return null;
+    }
+
+    private static async Task<CallOutcome[]> AwaitCallsAsync(CallOutcome[] outcomes, List<(int Index, ValueTask<NodeOutput> Task)> pending)
+    {
+        foreach (var (index, task) in pending)
+        {
+            try
+            {
+                outcomes[index] = CallOutcome.Ok(await task.ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                outcomes[index] = CallOutcome.Failed(ex);
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>Asks the node which lazy inputs it needs; unevaluated ones become dependencies and the node waits.</summary>
+    private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, List<NodeArgs> args)
+    {
+        var id = calls.Node.Id;
+        var added = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var lazy = (ILazyInputs)calls.Definition.Create();
+            var needed = await lazy.CheckLazyStatusAsync(args[i], CreateContext(id, calls.Node.ClassType, i), _nodeCts.Token).ConfigureAwait(false);
+            foreach (var name in needed)
+            {
+                if (calls.Node.Inputs.GetValueOrDefault(name) is not NodeLink link || _results.ContainsKey(link.NodeId)) continue;
+                if (!_graph.HasNode(link.NodeId)) continue;
+                _list.AddStrongLink(link.NodeId, id);
+                added = true;
+            }
+        }
+        if (added) _list.Requeue(id);
+        return added;
+    }
+
+    /// <summary>Collects a node's calls: failures end the prompt, expansions stage their subgraph, results are stored.</summary>
+    private NodeFailure? Complete(NodeCalls calls, CallOutcome[] outcomes)
+    {
+        var id = calls.Node.Id;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Error is null) continue;
+            if (outcome.Error is OperationCanceledException && _interrupt.IsCancellationRequested) throw new OperationCanceledException(_interrupt);
+            return new NodeFailure(id, outcome.Error, calls.Inputs);
+        }
+
+        var expands = false;
+        foreach (var outcome in outcomes) expands |= outcome.Output?.Expansion is not null;
+        if (!expands) return StoreMerged(id, calls.Definition, outcomes, resolveLinks: false);
+
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Output?.Expansion is not { } expansion) continue;
+            foreach (var (newId, spec) in expansion.Nodes)
+            {
+                if (_graph.HasNode(newId))
+                {
+                    return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."), calls.Inputs);
+                }
+                _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, new Dictionary<string, object?>(spec.Inputs, StringComparer.Ordinal)), id,
+                    spec.OverrideDisplayId);
+            }
+            foreach (var (newId, spec) in expansion.Nodes)
+            {
+                if (_registry.TryGet(spec.ClassType, out var d) && d.Schema.OutputNode) _list.AddNode(newId);
+            }
+            foreach (var result in expansion.Results)
+            {
+                if (result is NodeLink link) _list.AddStrongLink(link.NodeId, id);
+            }
+        }
+        _pendingSubgraphs[id] = outcomes;
+        _list.Requeue(id);
+        return null;
+    }
+
+    private NodeFailure? StoreMerged(string id, NodeDefinition definition, CallOutcome[] outcomes, bool resolveLinks)
+    {
+        var slots = definition.Schema.Outputs;
+        var merged = new IReadOnlyList<object?>[slots.Count];
+        var lists = new List<object?>[slots.Count];
+        for (var s = 0; s < slots.Count; s++) lists[s] = new List<object?>(outcomes.Length);
+        JsonObject? ui = null;
+        foreach (var outcome in outcomes)
+        {
+            for (var s = 0; s < slots.Count; s++)
+            {
+                if (outcome.Blocker is { } blocker)
+                {
+                    lists[s].Add(blocker);
+                    continue;
+                }
+                var values = outcome.Output!.Values;
+                var value = s < values.Length ? values[s] : null;
+                if (resolveLinks && outcome.Output.Expansion is not null && value is NodeLink link)
+                {
+                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.Outputs.Length)
+                    {
+                        return new NodeFailure(id, new InvalidOperationException($"Expansion result link {link} of node '{id}' has no value."), null);
+                    }
+                    lists[s].AddRange(source.Outputs[link.OutputIndex]);
+                }
+                else if (slots[s].IsList && value is IReadOnlyList<object?> many)
+                {
+                    lists[s].AddRange(many);
+                }
+                else
+                {
+                    lists[s].Add(value);
+                }
+            }
+            if (outcome.Output?.Ui is { } callUi) ui = MergeUi(ui, callUi);
+        }
+        for (var s = 0; s < slots.Count; s++) merged[s] = lists[s];
+
+        var result = new CachedResult(merged, ui);
+        _results[id] = result;
+        _cache.Set(_signatures.Get(id), result);
+        if (ui is { Count: > 0 })
+        {
+            _events.Executed(_scope, id, _graph.GetDisplayNodeId(id), ui);
+            RecordUi(id, ui);
+        }
+        FinishNode(id);
+        return null;
+    }
+
+    private void FinishNode(string id)
+    {
+        _progress.Finish(id);
+        _executed.Add(id);
+        _list.Complete(id);
+    }
+
+    private void RecordUi(string id, JsonObject ui)
+    {
+        _uiOutputs[id] = ui.DeepClone();
+        _meta[id] = new JsonObject
+        {
+            ["node_id"] = id,
+            ["display_node"] = _graph.GetDisplayNodeId(id),
+            ["parent_node"] = _graph.GetParentNodeId(id),
+            ["real_node_id"] = _graph.GetRealNodeId(id),
+        };
+    }
+
+    /// <summary>UI dicts of several calls merge key by key, lists concatenated.</summary>
+    private static JsonObject MergeUi(JsonObject? into, JsonObject add)
+    {
+        if (into is null) return (JsonObject)add.DeepClone();
+        foreach (var (key, value) in add)
+        {
+            if (into[key] is JsonArray existing && value is JsonArray more)
+            {
+                foreach (var item in more) existing.Add(item?.DeepClone());
+            }
+            else
+            {
+                into[key] = value?.DeepClone();
+            }
+        }
+        return into;
+    }
+
+    private Dictionary<string, IReadOnlyList<object?>> GatherInputs(PromptNode node, NodeDefinition definition)
+    {
+        var inputs = new Dictionary<string, IReadOnlyList<object?>>(node.Inputs.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in node.Inputs)
+        {
+            var spec = definition.Schema.FindInput(name);
+            if (value is NodeLink link)
+            {
+                if (spec is { RawLink: true })
+                {
+                    inputs[name] = [link];
+                }
+                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.Outputs.Length)
+                {
+                    inputs[name] = source.Outputs[link.OutputIndex];
+                }
+                // else: a lazy input not evaluated (yet); it stays absent
+            }
+            else if (spec is not null && spec.Section != InputSection.Hidden)
+            {
+                inputs[name] = [value];
+            }
+            // Undeclared constants are dropped, as in ComfyUI; undeclared links are passed on (variadic nodes).
+        }
+        return inputs;
+    }
+
+    private Dictionary<string, object?> HiddenValues(PromptNode node, NodeDefinition definition)
+    {
+        if (!definition.HasHiddenInputs) return Empty;
+        var hidden = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var spec in definition.Schema.Inputs)
+        {
+            if (spec.Section != InputSection.Hidden) continue;
+            hidden[spec.Name] = spec.Type switch
+            {
+                HiddenKind.Prompt => _run.PromptJson,
+                HiddenKind.ExtraPngInfo => _run.ExtraData["extra_pnginfo"],
+                HiddenKind.UniqueId => node.Id,
+                HiddenKind.DynPrompt => _graph,
+                _ => _run.ExtraData[spec.Name.ToLowerInvariant()]?.DeepClone(),
+            };
+        }
+        return hidden;
+    }
+
+    private static readonly Dictionary<string, object?> Empty = [];
+
+    private NodeContext CreateContext(string id, string classType, int callIndex) => new(id, _graph.GetDisplayNodeId(id), _graph.GetRealNodeId(id),
+        _graph.GetParentNodeId(id), classType, _run, _progress, callIndex);
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Caching;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Engine.Execution;
+
+/// <summary>The state of one prompt run; all of it is touched only by the run loop, never by node tasks.</summary>
+internal sealed partial class RunState
+{
+    private readonly PromptExecutor _executor;
+    private readonly NodeRegistry _registry;
+    private readonly OutputCache _cache;
+    private readonly IExecutionEvents _events;
+    private readonly PromptRun _run;
+    private readonly DynamicPrompt _graph;
+    private readonly ExecutionScope _scope;
+    private readonly CancellationToken _interrupt;
+    private readonly CancellationTokenSource _nodeCts;
+    private readonly SignatureTable _signatures;
+    private readonly ProgressRegistry _progress;
+    private readonly ExecutionList _list;
+    private readonly Dictionary<string, CachedResult> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CallOutcome[]> _pendingSubgraphs = new(StringComparer.Ordinal);
+    private readonly Dictionary<Task<CallOutcome[]>, NodeCalls> _inflight = [];
+    private readonly List<string> _executed = [];
+    private readonly JsonArray _messages = [];
+    private readonly JsonObject _uiOutputs = [];
+    private readonly JsonObject _meta = [];
+    private string? _currentNode;
+
+    public RunState(PromptExecutor executor, PromptRun run, ExecutionScope scope, NodeRegistry registry, OutputCache cache,
+        IExecutionEvents events, TimeProvider time, CancellationToken interrupt)
+    {
+        _executor = executor;
+        _registry = registry;
+        _cache = cache;
+        _events = events;
+        _run = run;
+        _graph = run.Graph;
+        _scope = scope;
+        _interrupt = interrupt;
+        _nodeCts = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        _signatures = new SignatureTable(registry, _graph);
+        _progress = new ProgressRegistry(scope, _graph, events, time);
+        _list = new ExecutionList(_graph, registry, _results.ContainsKey);
+    }
+
+    public async Task<ExecutionOutcome> RunAsync(IReadOnlyList<string> outputs)
+    {
+        try
+        {
+            var start = _executor.Timestamp();
+            AddMessage("execution_start", new JsonObject { ["prompt_id"] = _scope.PromptId, ["timestamp"] = start });
+            _events.ExecutionStart(_scope, start);
+
+            var cached = PrimeFromCache();
+            var cachedAt = _executor.Timestamp();
+            var cachedJson = new JsonArray();
+            foreach (var id in cached) cachedJson.Add(id);
+            AddMessage("execution_cached", new JsonObject { ["nodes"] = cachedJson, ["prompt_id"] = _scope.PromptId, ["timestamp"] = cachedAt });
+            _events.ExecutionCached(_scope, cached, cachedAt);
+
+            foreach (var output in outputs) _list.AddNode(output);
+            return await LoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await DrainInflightAsync().ConfigureAwait(false);
+            _nodeCts.Dispose();
+        }
+    }
+
+    private async Task<ExecutionOutcome> LoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                while (_list.TryTakeReady(out var id))
+                {
+                    _interrupt.ThrowIfCancellationRequested();
+                    _currentNode = id;
+                    var failure = await StartNodeAsync(id).ConfigureAwait(false);
+                    if (failure is not null) return Fail(failure);
+                }
+                if (_inflight.Count > 0)
+                {
+                    var done = await Task.WhenAny(_inflight.Keys).ConfigureAwait(false);
+                    _inflight.Remove(done, out var calls);
+                    _currentNode = calls!.Node.Id;
+                    var failure = Complete(calls, await done.ConfigureAwait(false));
+                    if (failure is not null) return Fail(failure);
+                    continue;
+                }
+                if (_list.StagedCount > 0) return Fail(CycleFailure());
+                break;
+            }
+        }
+        catch (OperationCanceledException) when (_interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+
+        var at = _executor.Timestamp();
+        AddMessage("execution_success", new JsonObject { ["prompt_id"] = _scope.PromptId, ["timestamp"] = at });
+        _events.ExecutionSuccess(_scope, at);
+        return new ExecutionOutcome(ExecutionStatus.Success, _messages, _uiOutputs, _meta);
+    }
+
+    /// <summary>Computes every node's signature, lets the cache drop what this prompt does not use, and loads hits.</summary>
+    private List<string> PrimeFromCache()
+    {
+        var ids = _graph.OriginalNodeIds;
+        var used = new HashSet<CacheKey>(ids.Count);
+        foreach (var id in ids) used.Add(_signatures.Get(id));
+        _cache.BeginPrompt(used);
+        var cached = new List<string>();
+        foreach (var id in ids)
+        {
+            if (_cache.TryGet(_signatures.Get(id), out var result))
+            {
+                _results[id] = result;
+                cached.Add(id);
+            }
+        }
+        return cached;
+    }
+
+    private async Task DrainInflightAsync()
+    {
+        if (_inflight.Count == 0) return;
+        await _nodeCts.CancelAsync().ConfigureAwait(false);
+        foreach (var task in _inflight.Keys)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The prompt already failed or was interrupted; stray node tasks only need to finish.
+            }
+        }
+        _inflight.Clear();
+    }
+
+    private void AddMessage(string type, JsonObject data) => _messages.Add(new JsonArray(type, data));
+}

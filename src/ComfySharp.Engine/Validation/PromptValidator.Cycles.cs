@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ComfySharp.Engine.Validation;
+
+public sealed partial class PromptValidator
+{
+    /// <summary>
+    /// Finds static dependency cycles among the nodes reachable from the outputs (iterative Tarjan) and reports
+    /// <c>dependency_cycle</c> on every node of each cycle, as ComfyUI v0.26 does.
+    /// </summary>
+    private static void MarkCycles(List<NodeEntry> outputs, Dictionary<string, NodeEntry> byId)
+    {
+        var index = new Dictionary<NodeEntry, int>();
+        var low = new Dictionary<NodeEntry, int>();
+        var onStack = new HashSet<NodeEntry>();
+        var sccStack = new Stack<NodeEntry>();
+        var counter = 0;
+        var work = new Stack<(NodeEntry Node, List<NodeEntry> Sources, int Next)>();
+
+        foreach (var root in outputs)
+        {
+            if (index.ContainsKey(root)) continue;
+            Visit(root);
+            while (work.Count > 0)
+            {
+                var (node, sources, next) = work.Pop();
+                var descended = false;
+                while (next < sources.Count)
+                {
+                    var w = sources[next++];
+                    if (!index.ContainsKey(w))
+                    {
+                        work.Push((node, sources, next));
+                        Visit(w);
+                        descended = true;
+                        break;
+                    }
+                    if (onStack.Contains(w)) low[node] = Math.Min(low[node], index[w]);
+                }
+                if (descended) continue;
+
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[node]);
+                }
+                if (low[node] != index[node]) continue;
+
+                var component = new List<NodeEntry>();
+                NodeEntry member;
+                do
+                {
+                    member = sccStack.Pop();
+                    onStack.Remove(member);
+                    component.Add(member);
+                }
+                while (member != node);
+                if (component.Count > 1 || LinksTo(node, node, byId)) ReportCycle(component, byId);
+            }
+        }
+
+        void Visit(NodeEntry n)
+        {
+            index[n] = low[n] = counter++;
+            sccStack.Push(n);
+            onStack.Add(n);
+            var sources = new List<NodeEntry>();
+            ForEachSource(n, byId, sources);
+            work.Push((n, sources, 0));
+        }
+    }
+
+    private static bool LinksTo(NodeEntry from, NodeEntry to, Dictionary<string, NodeEntry> byId)
+    {
+        var sources = new List<NodeEntry>();
+        ForEachSource(from, byId, sources);
+        return sources.Contains(to);
+    }
+
+    private static void ReportCycle(List<NodeEntry> component, Dictionary<string, NodeEntry> byId)
+    {
+        var members = new HashSet<NodeEntry>(component);
+        var path = CyclePath(component[^1], members, byId);
+        var text = new StringBuilder();
+        var ids = new JsonArray();
+        foreach (var n in path)
+        {
+            if (text.Length > 0) text.Append(" -> ");
+            text.Append(n.Id).Append(" (").Append(n.Definition.ClassType).Append(')');
+        }
+        text.Append(" -> ").Append(path[0].Id).Append(" (").Append(path[0].Definition.ClassType).Append(')');
+        foreach (var n in path) ids.Add(n.Id);
+        foreach (var n in component)
+        {
+            n.InCycle = true;
+            n.Errors.Add(ValidationErrors.DependencyCycle(n.Id, text.ToString(), (JsonArray)ids.DeepClone()));
+        }
+    }
+
+    /// <summary>A shortest walk along links from <paramref name="start"/> back to itself inside the component.</summary>
+    private static List<NodeEntry> CyclePath(NodeEntry start, HashSet<NodeEntry> members, Dictionary<string, NodeEntry> byId)
+    {
+        var previous = new Dictionary<NodeEntry, NodeEntry>();
+        var queue = new Queue<NodeEntry>();
+        queue.Enqueue(start);
+        var sources = new List<NodeEntry>();
+        while (queue.Count > 0)
+        {
+            var n = queue.Dequeue();
+            ForEachSource(n, byId, sources);
+            foreach (var s in sources)
+            {
+                if (!members.Contains(s)) continue;
+                if (s == start)
+                {
+                    var path = new List<NodeEntry> { n };
+                    while (path[^1] != start) path.Add(previous[path[^1]]);
+                    path.Reverse();
+                    return path;
+                }
+                if (previous.TryAdd(s, n)) queue.Enqueue(s);
+            }
+        }
+        return [start];
+    }
+}

@@ -1,0 +1,238 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Engine.Validation;
+
+public sealed partial class PromptValidator
+{
+    private readonly record struct LinkRef(JsonArray Raw, string? Source);
+
+    /// <summary>Links on declared (required/optional) inputs: the ones ComfyUI's validation follows.</summary>
+    private static IEnumerable<(InputSpec Input, LinkRef Link)> DeclaredLinks(NodeEntry node)
+    {
+        foreach (var input in node.Definition.Schema.Inputs)
+        {
+            if (input.Section == InputSection.Hidden) continue;
+            if (node.Inputs[input.Name] is not JsonArray { Count: 2 } raw) continue;
+            var source = raw[0] is JsonValue sv && sv.TryGetValue<string>(out var s) ? s : null;
+            yield return (input, new LinkRef(raw, source));
+        }
+    }
+
+    private static void ForEachSource(NodeEntry node, Dictionary<string, NodeEntry> byId, List<NodeEntry> into)
+    {
+        into.Clear();
+        foreach (var (_, link) in DeclaredLinks(node))
+        {
+            if (link.Source is { } source && byId.TryGetValue(source, out var parent)) into.Add(parent);
+        }
+    }
+
+    /// <summary>Post-order walk from one output: every ancestor is validated before the nodes that consume it.</summary>
+    private async ValueTask ValidateFromAsync(NodeEntry output, Dictionary<string, NodeEntry> byId, CancellationToken ct)
+    {
+        if (output.State != 0) return;
+        var stack = new Stack<(NodeEntry Node, List<NodeEntry> Sources, int Next)>();
+        output.State = 1;
+        var first = new List<NodeEntry>();
+        ForEachSource(output, byId, first);
+        stack.Push((output, first, 0));
+        while (stack.Count > 0)
+        {
+            var (node, sources, next) = stack.Pop();
+            var descended = false;
+            while (next < sources.Count)
+            {
+                var source = sources[next++];
+                if (source.State != 0) continue; // done, or on the stack (a cycle, already reported)
+                stack.Push((node, sources, next));
+                source.State = 1;
+                var list = new List<NodeEntry>();
+                ForEachSource(source, byId, list);
+                stack.Push((source, list, 0));
+                descended = true;
+                break;
+            }
+            if (descended) continue;
+            await ValidateNodeAsync(node, byId, ct).ConfigureAwait(false);
+            node.State = 2;
+        }
+    }
+
+    private async ValueTask ValidateNodeAsync(NodeEntry node, Dictionary<string, NodeEntry> byId, CancellationToken ct)
+    {
+        var errors = node.Errors;
+        var valid = !node.InCycle;
+        var definition = node.Definition;
+        var schema = definition.Schema;
+        var hasValidator = definition.Validate is not null;
+        Dictionary<string, string>? receivedTypes = null;
+        foreach (var input in schema.Inputs)
+        {
+            if (input.Section == InputSection.Hidden) continue;
+            if (!node.Inputs.TryGetPropertyValue(input.Name, out var value))
+            {
+                if (input.Section == InputSection.Required) errors.Add(ValidationErrors.RequiredInputMissing(input.Name));
+                continue;
+            }
+
+            if (value is JsonArray raw)
+            {
+                if (raw.Count != 2)
+                {
+                    errors.Add(ValidationErrors.BadLinkedInput(input, raw));
+                    continue;
+                }
+                var problem = CheckLink(raw, byId, out var source, out var index);
+                if (problem is not null)
+                {
+                    // ComfyUI raises here; the error lands on this node, typed by whether it is the output being validated.
+                    errors.Add(node.IsOutput
+                        ? ValidationErrors.ExceptionDuringValidation(problem, "KeyError")
+                        : ValidationErrors.ExceptionDuringInnerValidation(input.Name, raw, problem, "KeyError"));
+                    continue;
+                }
+                var receivedType = source!.Definition.Schema.Outputs[index].Type;
+                (receivedTypes ??= new(StringComparer.Ordinal))[input.Name] = receivedType;
+                if (!schema.ValidatesInputTypes && !TypesMatch(receivedType, input.Type))
+                {
+                    errors.Add(ValidationErrors.ReturnTypeMismatch(input, receivedType, raw));
+                    continue;
+                }
+                if (!source.Valid) valid = false;
+                continue;
+            }
+
+            if (value is JsonObject wrapped && wrapped.TryGetPropertyValue("__value__", out var inner))
+            {
+                // A list constant travels as {"__value__": [...]} because a bare list means a link.
+                value = inner?.DeepClone();
+                node.Inputs[input.Name] = value;
+            }
+
+            if (!JsonInputs.TryCoerce(input.Type, value, out var typed, out var coercedJson, out var coerceError))
+            {
+                errors.Add(ValidationErrors.InvalidInputType(input, value, coerceError!));
+                continue;
+            }
+            node.Inputs[input.Name] = coercedJson;
+            (node.Typed ??= new(StringComparer.Ordinal))[input.Name] = typed;
+
+            var skipChecks = hasValidator && (schema.ValidatedInputs is null || Contains(schema.ValidatedInputs, input.Name));
+            if (skipChecks) continue;
+            var rangeError = CheckRange(input, typed, coercedJson);
+            if (rangeError is not null)
+            {
+                errors.Add(rangeError);
+                continue;
+            }
+            if (input.Choices is { } choices && (typed is not string s || !Contains(choices, s)))
+            {
+                errors.Add(ValidationErrors.ValueNotInList(input, coercedJson));
+            }
+        }
+
+        if (hasValidator) await RunCustomValidationAsync(node, receivedTypes, ct).ConfigureAwait(false);
+        node.Valid = valid && errors.Count == 0;
+    }
+
+    private static async ValueTask RunCustomValidationAsync(NodeEntry node, Dictionary<string, string>? receivedTypes, CancellationToken ct)
+    {
+        var schema = node.Definition.Schema;
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in node.Inputs)
+        {
+            if (schema.ValidatedInputs is { } wanted && !Contains(wanted, name)) continue;
+            var declared = schema.FindInput(name);
+            if (value is JsonArray)
+            {
+                args[name] = null; // linked inputs are not known at validation time
+            }
+            else if (declared is not null && declared.Section != InputSection.Hidden)
+            {
+                args[name] = node.Typed is not null && node.Typed.TryGetValue(name, out var t) ? t : JsonInputs.ToClr(value);
+            }
+        }
+
+        ValidationResult result;
+        try
+        {
+            result = await node.Definition.Validate!(new NodeArgs(args),
+                schema.ValidatesInputTypes ? receivedTypes ?? new Dictionary<string, string>() : null, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            node.Errors.Add(ValidationErrors.ExceptionDuringValidation(ex.Message, ex.GetType().Name, ex.StackTrace));
+            return;
+        }
+        if (result.IsValid) return;
+        foreach (var name in args.Keys) node.Errors.Add(ValidationErrors.CustomValidationFailed(name, result.Reason));
+    }
+
+    private static string? CheckLink(JsonArray raw, Dictionary<string, NodeEntry> byId, out NodeEntry? source, out int index)
+    {
+        source = null;
+        index = 0;
+        if (raw[0] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id))
+        {
+            return $"Linked node id {PyText.Repr(raw[0])} must be a string node id";
+        }
+        if (!byId.TryGetValue(id, out source)) return $"Linked node '{id}' does not exist in the prompt";
+        if (raw[1] is not JsonValue iv || !JsonInputs.TryGetIndex(iv, out index))
+        {
+            return $"Output index {PyText.Repr(raw[1])} of node '{id}' is not an integer";
+        }
+        if (index >= source.Definition.Schema.Outputs.Count)
+        {
+            return $"Output index {index} of node '{id}' ({source.Definition.ClassType}) is out of range: it has {source.Definition.Schema.Outputs.Count} outputs";
+        }
+        return null;
+    }
+
+    private static JsonObject? CheckRange(InputSpec input, object? typed, JsonNode? json)
+    {
+        if (input.Min is null && input.Max is null) return null;
+        switch (typed)
+        {
+            case long or ulong:
+                var dv = typed is long l ? l : (decimal)(ulong)typed;
+                var text = PyText.Str(typed);
+                if (input.Min is { } min && dv < min) return ValidationErrors.ValueSmallerThanMin(input, json!, text);
+                if (input.Max is { } max && dv > max) return ValidationErrors.ValueBiggerThanMax(input, json!, text);
+                return null;
+            case double d:
+                var dtext = PyText.Float(d);
+                if (input.Min is { } fmin && d < (double)fmin) return ValidationErrors.ValueSmallerThanMin(input, json!, dtext);
+                if (input.Max is { } fmax && d > (double)fmax) return ValidationErrors.ValueBiggerThanMax(input, json!, dtext);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>ComfyUI's <c>validate_node_input</c>: equal, a wildcard, or comma unions that share a type.</summary>
+    public static bool TypesMatch(string received, string declared)
+    {
+        if (received == declared) return true;
+        if (received == "*" || declared == "*") return true;
+        if (received == "COMFY_MATCHTYPE_V3" || declared == "COMFY_MATCHTYPE_V3") return true;
+        if (!received.Contains(',', StringComparison.Ordinal) && !declared.Contains(',', StringComparison.Ordinal)) return false;
+        foreach (var r in received.Split(',', StringSplitOptions.TrimEntries))
+        {
+            foreach (var d in declared.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (r == d) return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        foreach (var item in list)
+        {
+            if (item == value) return true;
+        }
+        return false;
+    }
+}
