@@ -13,4 +13,8 @@ public sealed record QueueItem(
     JsonObject ExtraData,
     IReadOnlyList<string> OutputsToExecute,
     JsonObject? Sensitive = null,
-    int Attempts = 0);
+    int Attempts = 0)
+{
+    /// <summary>The validated nodes, kept in memory only; after a restart the worker validates the stored prompt again.</summary>
+    public IReadOnlyList<Graph.PromptNode>? Nodes { get; init; }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Queue;
+using ComfySharp.Engine.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace ComfySharp.Engine.Execution;
+
+/// <summary>
+/// The single worker (protocol.md §4): takes the next prompt, runs it, commits its history entry, announces
+/// <c>status</c>, then <c>executing {node: null}</c> so a client that sees it can always read the history.
+/// </summary>
+public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor executor, PromptValidator validator, IExecutionEvents events,
+    EngineFolders folders, TimeProvider time, ILogger<PromptWorker> logger)
+{
+    private int _freeMemoryRequested;
+
+    /// <summary>Asks the worker to drop all cached results before the next prompt (<c>POST /free</c>).</summary>
+    public void RequestFreeMemory() => Interlocked.Exchange(ref _freeMemoryRequested, 1);
+
+    /// <summary>Restores the durable queue: items retried once already go to history as errors.</summary>
+    public async ValueTask RestoreAsync(CancellationToken ct)
+    {
+        foreach (var item in await queue.RestoreAsync(ct).ConfigureAwait(false))
+        {
+            LogAbandoned(logger, item.PromptId, item.Attempts);
+            var messages = new JsonArray(new JsonArray("execution_error", new JsonObject
+            {
+                ["prompt_id"] = item.PromptId,
+                ["node_id"] = null,
+                ["node_type"] = null,
+                ["executed"] = new JsonArray(),
+                ["exception_message"] =
+                    $"The server stopped while running this prompt {item.Attempts} times; it was not run again to protect the server.\n",
+                ["exception_type"] = "ServerCrashRecovery",
+                ["traceback"] = new JsonArray(),
+                ["current_inputs"] = new JsonObject(),
+                ["current_outputs"] = new JsonArray(),
+                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            }));
+            var outcome = new ExecutionOutcome(ExecutionStatus.Error, messages, [], []);
+            await queue.Store.CompleteAsync(item.PromptId, HistoryEntries.Create(item, outcome, time), PromptQueue.HistoryCap, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            QueueItem item;
+            CancellationToken interrupt;
+            try
+            {
+                (item, interrupt) = await queue.TakeAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (Interlocked.Exchange(ref _freeMemoryRequested, 0) == 1) executor.Cache.Clear();
+            // Shutdown interrupts the running prompt; it is recorded as interrupted.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt, stopping);
+            var outcome = await RunOneAsync(item, linked.Token).ConfigureAwait(false);
+            var record = HistoryEntries.Create(item, outcome, time);
+            await queue.CompleteAsync(item, record, CancellationToken.None).ConfigureAwait(false);
+            events.ExecutionDone(new ExecutionScope(item.PromptId, ClientIdOf(item.ExtraData)));
+        }
+    }
+
+    private async Task<ExecutionOutcome> RunOneAsync(QueueItem item, CancellationToken interrupt)
+    {
+        LogStarting(logger, item.PromptId);
+        var nodes = item.Nodes;
+        var outputs = item.OutputsToExecute;
+        if (nodes is null)
+        {
+            // Restored after a restart: the stored prompt was validated when accepted; validate it again to type it.
+            var validated = await validator.ValidateAsync(item.Prompt, outputs, CancellationToken.None).ConfigureAwait(false);
+            if (!validated.IsValid)
+            {
+                return new ExecutionOutcome(ExecutionStatus.Error, new JsonArray(new JsonArray("execution_error", new JsonObject
+                {
+                    ["prompt_id"] = item.PromptId,
+                    ["exception_message"] = $"The prompt no longer validates: {(string?)validated.Error?["message"]}\n",
+                    ["exception_type"] = "ValidationError",
+                    ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                })), [], []);
+            }
+            nodes = validated.Nodes;
+        }
+        var extra = (JsonObject)item.ExtraData.DeepClone();
+        if (item.Sensitive is not null)
+        {
+            foreach (var (k, v) in item.Sensitive) extra[k] = v?.DeepClone();
+        }
+        var outcome = await executor.ExecuteAsync(item.PromptId, item.Prompt, extra, nodes, outputs, folders, interrupt).ConfigureAwait(false);
+        LogFinished(logger, item.PromptId, outcome.StatusStr);
+        return outcome;
+    }
+
+    private static string? ClientIdOf(JsonObject extraData) =>
+        extraData["client_id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Prompt {PromptId} starting")]
+    private static partial void LogStarting(ILogger logger, string promptId);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Prompt {PromptId} finished: {Status}")]
+    private static partial void LogFinished(ILogger logger, string promptId, string status);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Prompt {PromptId} was running at {Attempts} crashes; recorded as an error")]
+    private static partial void LogAbandoned(ILogger logger, string promptId, int attempts);
+}
