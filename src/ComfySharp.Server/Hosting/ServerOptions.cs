@@ -34,4 +34,18 @@ public sealed class ServerOptions
     public int OutboxCapacity { get; set; } = 1024;
 
     public long MaxBodyBytes => (long)Math.Round(MaxUploadSize * 1024 * 1024);
+
+    /// <summary>Defaults, then <c>appsettings.json</c> (section <c>ComfySharp</c>) in <paramref name="directory"/>, then <c>COMFYSHARP_*</c> variables.</summary>
+    public static ServerOptions Load(string directory)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(directory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("COMFYSHARP_")
+            .Build();
+        var options = new ServerOptions();
+        configuration.GetSection("ComfySharp").Bind(options);
+        configuration.Bind(options);
+        return options;
+    }
 }

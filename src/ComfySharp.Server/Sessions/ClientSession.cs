@@ -1,0 +1,92 @@
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace ComfySharp.Server.Sessions;
+
+/// <summary>
+/// One WebSocket client: its sid, the feature flags it announced, and a bounded outbox drained by one writer loop.
+/// The engine posts and moves on; a client that cannot keep up loses previews first and is then disconnected.
+/// </summary>
+internal sealed class ClientSession
+{
+    private readonly Channel<OutboundFrame> _outbox;
+    private readonly int _capacity;
+    private int _closeRequested;
+
+    public ClientSession(string sid, WebSocket socket, int capacity)
+    {
+        Sid = sid;
+        Socket = socket;
+        _capacity = capacity;
+        _outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            AllowSynchronousContinuations = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Sid { get; }
+    public WebSocket Socket { get; }
+    public JsonObject FeatureFlags { get; set; } = [];
+    public bool FeatureFlagsReceived { get; set; }
+    /// <summary>protocol.md §3.2: only an exact JSON <c>true</c> counts.</summary>
+    public bool SupportsPreviewMetadata => FeatureFlags["supports_preview_metadata"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    public WebSocketCloseStatus CloseStatus { get; private set; } = WebSocketCloseStatus.NormalClosure;
+    public string CloseReason { get; private set; } = "";
+
+    /// <summary>Never waits. Previews are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
+    public void Post(OutboundFrame frame)
+    {
+        if (frame.IsPreview && _outbox.Reader.Count >= _capacity / 2) return;
+        if (_outbox.Writer.TryWrite(frame)) return;
+        if (frame.IsPreview) return;
+        RequestClose((WebSocketCloseStatus)1013, "client too slow: outbox full");
+    }
+
+    public void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) == 1) return;
+        CloseStatus = status;
+        CloseReason = reason;
+        _outbox.Writer.TryComplete();
+        // The writer sends the close frame; a peer that never answers it is cut off.
+        _ = AbortLaterAsync();
+    }
+
+    private async Task AbortLaterAsync()
+    {
+        await Task.Delay(CloseTimeout).ConfigureAwait(false);
+        if (Socket.State != WebSocketState.Closed) Socket.Abort();
+    }
+
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The writer loop: the only code that sends on the socket; it ends with the close frame.</summary>
+    public async Task RunWriterAsync(CancellationToken ct)
+    {
+        try
+        {
+            var reader = _outbox.Reader;
+            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    await Socket.SendAsync(frame.Data, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
+                        WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
+                }
+            }
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await Socket.CloseOutputAsync(CloseStatus, CloseReason, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The socket went away or the server stops; the receive loop ends the session.
+        }
+    }
+
+    public void Complete() => _outbox.Writer.TryComplete();
+}

@@ -1,0 +1,4 @@
+namespace ComfySharp.Server.Sessions;
+
+/// <summary>One frame waiting in a session's outbox. The bytes are immutable and may be shared by many sessions.</summary>
+internal readonly record struct OutboundFrame(ReadOnlyMemory<byte> Data, bool IsText, bool IsPreview);

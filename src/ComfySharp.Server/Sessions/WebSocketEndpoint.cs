@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Queue;
+using ComfySharp.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ComfySharp.Server.Sessions;
+
+/// <summary><c>GET /ws</c> (protocol.md §3.1–3.2): sid, greeting, feature-flag negotiation, then reading until the client leaves.</summary>
+internal static partial class WebSocketEndpoint
+{
+    private const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    public static async Task HandleAsync(HttpContext context, SessionHub hub, PromptQueue queue, ServerFeatures features,
+        IOptions<ServerOptions> options, ILogger<SessionHub> logger)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Expected a WebSocket upgrade request.", context.RequestAborted);
+            return;
+        }
+
+        var clientId = context.Request.Query["clientId"].ToString();
+        var sid = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new ClientSession(sid, socket, options.Value.OutboxCapacity);
+        session.Post(new OutboundFrame(EventFrames.Status(queue.Remaining, sid), true, false));
+        if (hub.ExecutingFor(sid) is { } executing) session.Post(new OutboundFrame(executing, true, false));
+        hub.Add(session);
+        LogConnected(logger, sid);
+
+        var writer = session.RunWriterAsync(context.RequestAborted);
+        try
+        {
+            await ReceiveAsync(session, features, logger, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // Client vanished, was replaced, or the server stops.
+        }
+        finally
+        {
+            hub.Remove(session);
+            session.Complete();
+            await writer;
+            LogDisconnected(logger, sid);
+        }
+    }
+
+    private static async Task ReceiveAsync(ClientSession session, ServerFeatures features, ILogger logger, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxMessageBytes)
+                        {
+                            session.RequestClose(WebSocketCloseStatus.MessageTooBig, "message too big");
+                            return;
+                        }
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    result = await session.Socket.ReceiveAsync(buffer.AsMemory(length), ct);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                // Binary frames from clients are ignored, as by ComfyUI; bad input never closes the socket.
+                if (result.MessageType == WebSocketMessageType.Text) HandleText(session, buffer.AsSpan(0, length), features, logger);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The first text message that parses as JSON may negotiate feature flags; later ones are ignored (§3.2).</summary>
+    private static void HandleText(ClientSession session, ReadOnlySpan<byte> text, ServerFeatures features, ILogger logger)
+    {
+        if (session.FeatureFlagsReceived) return;
+        JsonNode? message;
+        try
+        {
+            message = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            LogBadMessage(logger, session.Sid);
+            return;
+        }
+        session.FeatureFlagsReceived = true;
+        if (message is JsonObject o && o["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == "feature_flags")
+        {
+            session.FeatureFlags = o["data"] is JsonObject data ? (JsonObject)data.DeepClone() : [];
+            session.Post(new OutboundFrame(features.FeatureFlagsFrame, true, false));
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "WebSocket {ClientId} connected")]
+    private static partial void LogConnected(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "WebSocket {ClientId} disconnected")]
+    private static partial void LogDisconnected(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "WebSocket {ClientId} sent a message that is not JSON; ignored")]
+    private static partial void LogBadMessage(ILogger logger, string clientId);
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Nodes;
+
+namespace ComfySharp.Server.Tests.Infrastructure;
+
+/// <summary>Nodes that only the server tests register: a gate a test opens, a node that fails, a node that reports progress.</summary>
+public static class TestNodes
+{
+    public static void Register(NodeRegistry registry)
+    {
+        registry.Add<GateNode>();
+        registry.Add<FailNode>();
+        registry.Add<ProgressNode>();
+    }
+
+    /// <summary>Gates by name: a node waits until the test opens its gate (or the prompt is interrupted).</summary>
+    public static class Gates
+    {
+        private static readonly ConcurrentDictionary<string, TaskCompletionSource> Open = new();
+        private static readonly ConcurrentDictionary<string, TaskCompletionSource> Entered = new();
+
+        public static Task WaitEnteredAsync(string name, CancellationToken ct) => Entered.GetOrAdd(name, NewTcs).Task.WaitAsync(ct);
+
+        public static void Release(string name) => Open.GetOrAdd(name, NewTcs).TrySetResult();
+
+        internal static Task EnterAsync(string name, CancellationToken ct)
+        {
+            Entered.GetOrAdd(name, NewTcs).TrySetResult();
+            return Open.GetOrAdd(name, NewTcs).Task.WaitAsync(ct);
+        }
+
+        private static TaskCompletionSource NewTcs(string _) => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    internal sealed class GateNode : INode
+    {
+        public static NodeSchema Schema { get; } = new("CsTestGate", "testing")
+        {
+            Inputs = [Input.String("gate"), Input.Of("value", "*", InputSection.Optional)],
+            Outputs = [Output.String()],
+            OutputNode = true,
+            NotIdempotent = true,
+        };
+
+        public async ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
+        {
+            var gate = args.String("gate");
+            await Gates.EnterAsync(gate, ct);
+            return NodeOutput.WithUi(new JsonObject { ["text"] = new JsonArray(gate) }, gate);
+        }
+    }
+
+    internal sealed class FailNode : INode
+    {
+        public static NodeSchema Schema { get; } = new("CsTestFail", "testing")
+        {
+            Inputs = [Input.String("message", "boom"), Input.Of("value", "*", InputSection.Optional)],
+            Outputs = [Output.String()],
+            OutputNode = true,
+        };
+
+        public ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct) =>
+            throw new InvalidOperationException(args.String("message"));
+    }
+
+    internal sealed class ProgressNode : INode
+    {
+        /// <summary>A 1×1 PNG, enough to test preview frames.</summary>
+        public static readonly byte[] Png = Convert.FromBase64String(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+        public static NodeSchema Schema { get; } = new("CsTestProgress", "testing")
+        {
+            Inputs = [Input.Int("steps", 3, min: 1, max: 100), Input.Boolean("preview", false)],
+            Outputs = [Output.Int()],
+            OutputNode = true,
+            NotIdempotent = true,
+        };
+
+        public ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
+        {
+            var steps = args.Int("steps");
+            for (var i = 1; i <= steps; i++)
+            {
+                context.ReportProgress(i, steps, args.Bool("preview") ? new PreviewImage(PreviewFormat.Png, Png) : null);
+            }
+            context.SendProgressText("done");
+            return ValueTask.FromResult(NodeOutput.From(steps));
+        }
+    }
+}
