@@ -12,6 +12,8 @@ public static class TestNodes
         registry.Add<GateNode>();
         registry.Add<FailNode>();
         registry.Add<ProgressNode>();
+        registry.Add<ImageStatsNode>();
+        registry.Add<RendezvousNode>();
     }
 
     /// <summary>Gates by name: a node waits until the test opens its gate (or the prompt is interrupted).</summary>
@@ -87,6 +89,70 @@ public static class TestNodes
             }
             context.SendProgressText("done");
             return ValueTask.FromResult(NodeOutput.From(steps));
+        }
+    }
+
+    /// <summary>
+    /// Stands in for SaveImage in the conformance tests: reports each image's min and max as 8-bit values
+    /// (ComfyUI's tests read the saved PNG's bytes: clip(v·255) truncated) without writing files.
+    /// </summary>
+    internal sealed class ImageStatsNode : INode
+    {
+        public static NodeSchema Schema { get; } = new("CsTestImageStats", "testing")
+        {
+            Inputs = [Input.Of("images", "IMAGE")],
+            OutputNode = true,
+        };
+
+        public ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
+        {
+            var image = args.Get<ComfySharp.Engine.Tensors.Tensor>("images");
+            var stats = new JsonArray();
+            var batch = image.Shape[0];
+            var per = image.Length / Math.Max(1, batch);
+            for (var b = 0; b < batch; b++)
+            {
+                var span = image.Span.Slice(b * per, per);
+                float min = float.MaxValue, max = float.MinValue;
+                double sum = 0;
+                foreach (var v in span)
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                    sum += Byte(v);
+                }
+                stats.Add(new JsonObject { ["min"] = Byte(min), ["max"] = Byte(max), ["mean"] = sum / per, ["height"] = image.Shape[1], ["width"] = image.Shape[2] });
+            }
+            return ValueTask.FromResult(NodeOutput.WithUi(new JsonObject { ["images"] = stats }));
+        }
+
+        private static int Byte(float v) => (int)Math.Clamp(v * 255f, 0f, 255f);
+    }
+
+    /// <summary>
+    /// Two of these with the same key finish only if both run at the same time: proof that async nodes overlap
+    /// without any timing assertion (sequential execution would fail after the node's own timeout).
+    /// </summary>
+    internal sealed class RendezvousNode : INode
+    {
+        private static readonly ConcurrentDictionary<string, CountdownEvent> Meetings = new();
+
+        public static NodeSchema Schema { get; } = new("CsTestRendezvous", "testing")
+        {
+            Inputs = [Input.String("key"), Input.Int("parties", 2, min: 1, max: 16), Input.Int("index", 0)],
+            Outputs = [Output.String()],
+            OutputNode = true,
+        };
+
+        public async ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
+        {
+            var meeting = Meetings.GetOrAdd(args.String("key"), _ => new CountdownEvent((int)args.Int("parties")));
+            meeting.Signal();
+            await Task.Run(() =>
+            {
+                if (!meeting.Wait(TimeSpan.FromSeconds(30), ct)) throw new TimeoutException("The other nodes never ran at the same time.");
+            }, ct);
+            return NodeOutput.WithUi(new JsonObject { ["text"] = new JsonArray("met") }, "met");
         }
     }
 }
