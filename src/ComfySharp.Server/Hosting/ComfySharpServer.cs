@@ -99,7 +99,8 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(folders);
         builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(store);
+        // A factory registration makes the container dispose the store (draining its writes) at shutdown.
+        builder.Services.AddSingleton<IPromptStore>(_ => store);
         builder.Services.AddSingleton(hub);
         builder.Services.AddSingleton<IExecutionEvents>(hub);
         builder.Services.AddSingleton(TimeProvider.System);
