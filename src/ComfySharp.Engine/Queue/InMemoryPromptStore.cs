@@ -1,0 +1,142 @@
+namespace ComfySharp.Engine.Queue;
+
+/// <summary>Queue and history in memory only (<c>--ephemeral</c> and tests). Thread-safe; nothing survives the process.</summary>
+public sealed class InMemoryPromptStore : IPromptStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, QueueItem> _queue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _historyIndex = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, HistoryRecord> _history = [];
+    private long _nextSequence;
+
+    public ValueTask<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var items = new List<QueueItem>(_queue.Values);
+            items.Sort(static (a, b) => a.Number != b.Number ? a.Number.CompareTo(b.Number) : string.CompareOrdinal(a.PromptId, b.PromptId));
+            return ValueTask.FromResult<IReadOnlyList<QueueItem>>(items);
+        }
+    }
+
+    public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct)
+    {
+        lock (_lock) _queue[item.PromptId] = item;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MarkRunningAsync(string promptId, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (_queue.TryGetValue(promptId, out var item)) _queue[promptId] = item with { Attempts = item.Attempts + 1 };
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemovePendingAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            foreach (var id in promptIds) _queue.Remove(id);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ClearPendingAsync(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            // Only pending items go; one marked running stays until it completes.
+            List<string>? pending = null;
+            foreach (var (id, item) in _queue)
+            {
+                if (item.Attempts == 0) (pending ??= []).Add(id);
+            }
+            if (pending is not null)
+            {
+                foreach (var id in pending) _queue.Remove(id);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            _queue.Remove(promptId);
+            if (_historyIndex.TryGetValue(promptId, out var sequence))
+            {
+                _history[sequence] = entry;
+            }
+            else
+            {
+                sequence = _nextSequence++;
+                _historyIndex[promptId] = sequence;
+                _history[sequence] = entry;
+            }
+            while (_history.Count > historyCap)
+            {
+                using var first = _history.GetEnumerator();
+                first.MoveNext();
+                _history.Remove(first.Current.Key);
+                _historyIndex.Remove(first.Current.Value.PromptId);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> CountHistoryAsync(CancellationToken ct)
+    {
+        lock (_lock) return ValueTask.FromResult(_history.Count);
+    }
+
+    public ValueTask<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(int offset, int? limit, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var result = new List<HistoryRecord>();
+            var index = 0;
+            foreach (var record in _history.Values)
+            {
+                if (index++ < offset) continue;
+                if (limit is { } l && result.Count >= l) break;
+                result.Add(record);
+            }
+            return ValueTask.FromResult<IReadOnlyList<HistoryRecord>>(result);
+        }
+    }
+
+    public ValueTask<HistoryRecord?> GetHistoryAsync(string promptId, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_historyIndex.TryGetValue(promptId, out var sequence) ? _history[sequence] : null);
+        }
+    }
+
+    public ValueTask DeleteHistoryAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            foreach (var id in promptIds)
+            {
+                if (_historyIndex.Remove(id, out var sequence)) _history.Remove(sequence);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ClearHistoryAsync(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            _history.Clear();
+            _historyIndex.Clear();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
