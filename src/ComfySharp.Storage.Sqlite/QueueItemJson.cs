@@ -1,0 +1,53 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Queue;
+
+namespace ComfySharp.Storage.Sqlite;
+
+/// <summary>The stored form of a queue item: its tuple fields as one JSON object (attempts live in their own column).</summary>
+internal static class QueueItemJson
+{
+    public static string Write(QueueItem item)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("number", item.Number);
+            w.WriteString("prompt_id", item.PromptId);
+            w.WritePropertyName("prompt");
+            item.Prompt.WriteTo(w);
+            w.WritePropertyName("extra_data");
+            item.ExtraData.WriteTo(w);
+            w.WriteStartArray("outputs");
+            foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
+            w.WriteEndArray();
+            if (item.Sensitive is not null)
+            {
+                w.WritePropertyName("sensitive");
+                item.Sensitive.WriteTo(w);
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static QueueItem Read(string json, int attempts)
+    {
+        var o = JsonNode.Parse(json)!.AsObject();
+        var outputs = new List<string>();
+        if (o["outputs"] is JsonArray array)
+        {
+            foreach (var item in array) outputs.Add((string)item!);
+        }
+        return new QueueItem(
+            (double)o["number"]!,
+            (string)o["prompt_id"]!,
+            (JsonObject)o["prompt"]!.DeepClone(),
+            (JsonObject)o["extra_data"]!.DeepClone(),
+            outputs,
+            o["sensitive"] is JsonObject s ? (JsonObject)s.DeepClone() : null,
+            attempts);
+    }
+}

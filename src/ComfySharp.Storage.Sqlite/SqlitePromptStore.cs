@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using ComfySharp.Engine.Queue;
+using Microsoft.Data.Sqlite;
+
+namespace ComfySharp.Storage.Sqlite;
+
+/// <summary>
+/// Queue and history in one SQLite file (WAL). All writes go through one writer loop that commits whatever is waiting
+/// in a single transaction (group commit), then completes every waiting caller: many concurrent POSTs share a commit.
+/// <c>synchronous=NORMAL</c> in WAL mode makes a commit survive the process being killed (the OS holds the pages);
+/// only a power loss can undo the last commits, which is the trade-off ComfyUI's users already live with (no persistence).
+/// </summary>
+public sealed partial class SqlitePromptStore : IPromptStore
+{
+    private const int SchemaVersion = 1;
+    private const int MaxBatch = 1024;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writerLoop;
+    private readonly WriteCommands _commands;
+    private int _historyCount;
+    private long _maxSequence;
+
+    private SqlitePromptStore(string connectionString, SqliteConnection writer, int historyCount, long maxSequence)
+    {
+        _connectionString = connectionString;
+        _writer = writer;
+        _historyCount = historyCount;
+        _maxSequence = maxSequence;
+        _commands = new WriteCommands(writer);
+        _writerLoop = Task.Run(WriterLoopAsync);
+    }
+
+    public string Path { get; private init; } = "";
+
+    public static async ValueTask<SqlitePromptStore> OpenAsync(string path, CancellationToken ct)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        var writer = new SqliteConnection(connectionString);
+        await writer.OpenAsync(ct);
+        await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
+        await MigrateAsync(writer, ct);
+        var count = Convert.ToInt32(await ScalarAsync(writer, "SELECT COUNT(*) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        var max = Convert.ToInt64(await ScalarAsync(writer, "SELECT COALESCE(MAX(seq), 0) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        return new SqlitePromptStore(connectionString, writer, count, max) { Path = full };
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version", ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The database was written by a newer ComfySharp (schema {version}); this one knows schema {SchemaVersion}.");
+        }
+        if (version == SchemaVersion) return;
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS queue (
+                prompt_id TEXT PRIMARY KEY,
+                number REAL NOT NULL,
+                item TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                running INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS history (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                prompt_id TEXT NOT NULL UNIQUE,
+                number REAL NOT NULL,
+                completed_at_ms INTEGER NOT NULL,
+                json TEXT NOT NULL
+            );
+            PRAGMA user_version = 1;
+            """, ct);
+    }
+
+    public async ValueTask<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT item, attempts FROM queue ORDER BY number, prompt_id";
+        var items = new List<QueueItem>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) items.Add(QueueItemJson.Read(reader.GetString(0), reader.GetInt32(1)));
+        return items;
+    }
+
+    public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct) =>
+        Enqueue(new WriteOp(WriteKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
+
+    public ValueTask MarkRunningAsync(string promptId, CancellationToken ct) => Enqueue(new WriteOp(WriteKind.MarkRunning) { PromptId = promptId });
+
+    public ValueTask RemovePendingAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct) =>
+        Enqueue(new WriteOp(WriteKind.RemovePending) { PromptIds = promptIds });
+
+    public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearPending));
+
+    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct) =>
+        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap });
+
+    public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(Volatile.Read(ref _historyCount));
+
+    public async ValueTask<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(int offset, int? limit, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history ORDER BY seq LIMIT $limit OFFSET $offset";
+        command.Parameters.AddWithValue("$limit", limit ?? -1);
+        command.Parameters.AddWithValue("$offset", Math.Max(0, offset));
+        var records = new List<HistoryRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) records.Add(ReadRecord(reader));
+        return records;
+    }
+
+    public async ValueTask<HistoryRecord?> GetHistoryAsync(string promptId, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history WHERE prompt_id = $id";
+        command.Parameters.AddWithValue("$id", promptId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadRecord(reader) : null;
+    }
+
+    public ValueTask DeleteHistoryAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct) =>
+        Enqueue(new WriteOp(WriteKind.DeleteHistory) { PromptIds = promptIds });
+
+    public ValueTask ClearHistoryAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearHistory));
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _commands.Dispose();
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private static HistoryRecord ReadRecord(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetString(3));
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private ValueTask Enqueue(WriteOp op)
+    {
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        return new ValueTask(op.Done.Task);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(ct);
+    }
+}
