@@ -63,6 +63,18 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
         }
     }
 
+    public void SetProgress(NodeContext context, double value, double max)
+    {
+        lock (_lock)
+        {
+            var node = Get(context.NodeId);
+            node.Value = value;
+            node.Max = max;
+            if (!node.Finished && !_running.Contains(node)) _running.Add(node);
+            Send(node);
+        }
+    }
+
     public void ProgressText(NodeContext context, string text) => events.ProgressText(scope, context.NodeId, text);
 
     /// <summary>

@@ -265,8 +265,9 @@ internal sealed partial class RunState
                 }
                 // else: a lazy input not evaluated (yet); it stays absent
             }
-            else if (spec is not null && spec.Section != InputSection.Hidden)
+            else if (spec is not null)
             {
+                // Hidden inputs given a value in the prompt are passed on too (TestForLoopOpen's initial_value0 relies on it).
                 inputs[name] = [value];
             }
             // Undeclared constants are dropped, as in ComfyUI; undeclared links are passed on (variadic nodes).
@@ -280,15 +281,25 @@ internal sealed partial class RunState
         var hidden = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var spec in definition.Schema.Inputs)
         {
-            if (spec.Section != InputSection.Hidden) continue;
-            hidden[spec.Name] = spec.Type switch
+            if (spec.Section != InputSection.Hidden || node.Inputs.ContainsKey(spec.Name)) continue;
+            switch (spec.Type)
             {
-                HiddenKind.Prompt => _run.PromptJson,
-                HiddenKind.ExtraPngInfo => _run.ExtraData["extra_pnginfo"],
-                HiddenKind.UniqueId => node.Id,
-                HiddenKind.DynPrompt => _graph,
-                _ => _run.ExtraData[spec.Name.ToLowerInvariant()]?.DeepClone(),
-            };
+                case HiddenKind.Prompt:
+                    hidden[spec.Name] = _run.PromptJson;
+                    break;
+                case HiddenKind.ExtraPngInfo:
+                    hidden[spec.Name] = _run.ExtraData["extra_pnginfo"];
+                    break;
+                case HiddenKind.UniqueId:
+                    hidden[spec.Name] = node.Id;
+                    break;
+                case HiddenKind.DynPrompt:
+                    hidden[spec.Name] = _graph;
+                    break;
+                case "AUTH_TOKEN_COMFY_ORG" or "API_KEY_COMFY_ORG" or "COMFY_USAGE_SOURCE":
+                    hidden[spec.Name] = _run.ExtraData[spec.Type.ToLowerInvariant()]?.DeepClone();
+                    break;
+            }
         }
         return hidden;
     }

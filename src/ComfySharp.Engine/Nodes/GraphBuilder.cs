@@ -42,9 +42,11 @@ public sealed class BuilderNode(string id, string classType)
 
     public NodeLink Out(int index) => new(Id, index);
 
+    /// <summary>Sets an input; <c>null</c> removes it, as ComfyUI's GraphBuilder does.</summary>
     public BuilderNode Set(string inputName, object? value)
     {
-        Inputs[inputName] = value;
+        if (value is null) Inputs.Remove(inputName);
+        else Inputs[inputName] = value;
         return this;
     }
 }

@@ -45,6 +45,9 @@ public sealed class NodeContext
     /// <summary>ComfyUI's ProgressBar update (<c>progress</c> + <c>progress_state</c>, throttled like ComfyUI).</summary>
     public void ReportProgress(double value, double max, PreviewImage? preview = null) => _reporter.Progress(this, value, max, preview);
 
+    /// <summary>ComfyUI's public-API <c>set_progress</c>: updates <c>progress_state</c> only (no <c>progress</c> event).</summary>
+    public void SetProgress(double value, double max) => _reporter.SetProgress(this, value, max);
+
     /// <summary>A type-3 progress text frame for this node.</summary>
     public void SendProgressText(string text) => _reporter.ProgressText(this, text);
 }
@@ -64,4 +67,6 @@ internal interface INodeReporter
     void Progress(NodeContext node, double value, double max, PreviewImage? preview);
 
     void ProgressText(NodeContext node, string text);
+
+    void SetProgress(NodeContext node, double value, double max);
 }

@@ -80,9 +80,75 @@ public sealed class Tensor
 
     public Tensor Reshape(params int[] shape) => new(shape, _data);
 
+    /// <summary>Uniform random values in [0, 1), like <c>torch.rand</c> (not bit-compatible with torch).</summary>
+    public static Tensor Random(Random random, params int[] shape)
+    {
+        var t = Zeros(shape);
+        var span = t._data.AsSpan();
+        for (var i = 0; i < span.Length; i++) span[i] = random.NextSingle();
+        return t;
+    }
+
+    /// <summary><c>1 - x</c>.</summary>
+    public Tensor OneMinus()
+    {
+        var result = new float[_data.Length];
+        TensorPrimitives.Negate(_data, result);
+        TensorPrimitives.Add(result, 1f, result);
+        return new Tensor((int[])Shape.Clone(), result);
+    }
+
+    /// <summary>The element-wise mean of tensors of one shape (<c>torch.stack(xs).mean(0)</c>).</summary>
+    public static Tensor Average(IReadOnlyList<Tensor> tensors)
+    {
+        var first = tensors[0];
+        var sum = new float[first.Length];
+        foreach (var t in tensors)
+        {
+            first.RequireSameShape(t);
+            TensorPrimitives.Add(sum, t._data, sum);
+        }
+        TensorPrimitives.Divide(sum, tensors.Count, sum);
+        return new Tensor((int[])first.Shape.Clone(), sum);
+    }
+
+    /// <summary>Concatenates along the first (batch) dimension.</summary>
+    public static Tensor ConcatBatch(IReadOnlyList<Tensor> tensors)
+    {
+        var first = tensors[0];
+        var total = 0;
+        foreach (var t in tensors)
+        {
+            if (!t.Shape.AsSpan(1).SequenceEqual(first.Shape.AsSpan(1)))
+            {
+                throw new InvalidOperationException($"Sizes of tensors must match except in dimension 0: [{string.Join(", ", first.Shape)}] and [{string.Join(", ", t.Shape)}].");
+            }
+            total += t.Shape[0];
+        }
+        var shape = (int[])first.Shape.Clone();
+        shape[0] = total;
+        var data = new float[ElementCount(shape)];
+        var offset = 0;
+        foreach (var t in tensors)
+        {
+            t._data.CopyTo(data, offset);
+            offset += t._data.Length;
+        }
+        return new Tensor(shape, data);
+    }
+
+    /// <summary>Item <paramref name="index"/> of the batch, keeping the batch dimension (<c>x[i:i+1]</c>).</summary>
+    public Tensor BatchItem(int index)
+    {
+        var shape = (int[])Shape.Clone();
+        shape[0] = 1;
+        var per = _data.Length / Shape[0];
+        return new Tensor(shape, _data.AsSpan(index * per, per).ToArray());
+    }
+
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]";
 
-    private void RequireSameShape(Tensor other)
+    internal void RequireSameShape(Tensor other)
     {
         if (!SameShape(other))
         {

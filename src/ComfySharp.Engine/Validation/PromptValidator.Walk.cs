@@ -167,6 +167,8 @@ public sealed partial class PromptValidator
         }
         if (result.IsValid) return;
         foreach (var name in args.Keys) node.Errors.Add(ValidationErrors.CustomValidationFailed(name, result.Reason));
+        // A validator that takes only input_types still fails the node, named as ComfyUI names that argument.
+        if (args.Count == 0) node.Errors.Add(ValidationErrors.CustomValidationFailed("input_types", result.Reason));
     }
 
     private static string? CheckLink(JsonArray raw, Dictionary<string, NodeEntry> byId, out NodeEntry? source, out int index)
