@@ -148,7 +148,7 @@ public sealed class Tensor
 
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]";
 
-    internal void RequireSameShape(Tensor other)
+    public void RequireSameShape(Tensor other)
     {
         if (!SameShape(other))
         {
