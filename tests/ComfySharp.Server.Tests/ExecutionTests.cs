@@ -131,7 +131,7 @@ public sealed class ExecutionTests : IAsyncLifetime
         Assert.Equal("CsTestGate", (string?)interrupted["node_type"]);
         var history = await _server.HistoryAsync(id, ct);
         Assert.Equal("error", (string?)history["status"]!["status_str"]);
-        Assert.Equal("execution_interrupted", (string?)history["status"]!["messages"]![^1]![0]);
+        Assert.Equal("execution_interrupted", (string?)history["status"]!["messages"]!.AsArray().Last()![0]);
     }
 
     [Fact]

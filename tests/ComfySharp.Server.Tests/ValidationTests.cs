@@ -13,7 +13,7 @@ public sealed class ValidationTests : IAsyncLifetime
 
     private async Task<JsonObject> RejectAsync(JsonObject prompt, JsonObject? extra = null)
     {
-        var request = new JsonObject { ["prompt"] = prompt };
+        var request = new JsonObject { ["prompt"] = prompt.DeepClone() };
         if (extra is not null)
         {
             foreach (var (k, v) in extra) request[k] = v?.DeepClone();

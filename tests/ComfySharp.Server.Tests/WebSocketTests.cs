@@ -140,6 +140,12 @@ public sealed class WebSocketTests : IAsyncLifetime
         await using var modern = await _server.ConnectAsync("modern-preview", ct);
         await modern.ReceiveJsonAsync(ct);
         await modern.SendTextAsync("""{"type": "feature_flags", "data": {"supports_preview_metadata": true}}""", ct);
+        Assert.Equal("feature_flags", (string?)(await modern.ReceiveJsonAsync(ct))["type"]);
+        // A different node id: the same prompt again would be served from the cache without any progress.
+        prompt = new JsonObject
+        {
+            ["q"] = new JsonObject { ["class_type"] = "CsTestProgress", ["inputs"] = new JsonObject { ["steps"] = 2, ["preview"] = true } },
+        };
         id = await _server.QueueAsync(prompt, "modern-preview", ct);
         binaries = await CollectBinaryAsync(modern, id, ct);
         Assert.DoesNotContain(binaries, b => b[3] == 1);
@@ -147,7 +153,7 @@ public sealed class WebSocketTests : IAsyncLifetime
         Assert.Equal(2, withMetadata.Count);
         var length = (withMetadata[0][4] << 24) | (withMetadata[0][5] << 16) | (withMetadata[0][6] << 8) | withMetadata[0][7];
         var metadata = JsonNode.Parse(withMetadata[0].AsSpan(8, length))!;
-        Assert.Equal("p", (string?)metadata["node_id"]);
+        Assert.Equal("q", (string?)metadata["node_id"]);
         Assert.Equal(id, (string?)metadata["prompt_id"]);
         Assert.Equal("image/png", (string?)metadata["image_type"]);
         Assert.Equal(TestNodes.ProgressNode.Png, withMetadata[0][(8 + length)..]);

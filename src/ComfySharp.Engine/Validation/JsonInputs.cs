@@ -72,7 +72,7 @@ public static class JsonInputs
                 if (TryFloat(node, out var d, out error))
                 {
                     value = d;
-                    json = JsonValue.Create(d);
+                    json = FloatJson(d);
                     return true;
                 }
                 value = json = null;
@@ -93,6 +93,15 @@ public static class JsonInputs
                 return true;
         }
     }
+
+    /// <summary>
+    /// A FLOAT as JSON that stays a float for Python readers: System.Text.Json writes 5.0 as <c>5</c>, which Python reads
+    /// back as an int, so integral values keep their <c>.0</c>.
+    /// </summary>
+    public static JsonNode FloatJson(double d) =>
+        double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 1e16
+            ? JsonNode.Parse(d.ToString("0.0", CultureInfo.InvariantCulture))!
+            : JsonValue.Create(d);
 
     private static bool TryInt(JsonNode? node, out object? value, out string? error)
     {

@@ -30,8 +30,11 @@ public sealed class ServerOptions
     public string? FrontEndRoot { get; set; }
     /// <summary>SQLite database path; default <c>&lt;base&gt;/user/comfysharp.db</c>.</summary>
     public string? DatabasePath { get; set; }
-    /// <summary>Bound of each WebSocket outbox in frames; a client that falls this far behind is disconnected.</summary>
-    public int OutboxCapacity { get; set; } = 1024;
+    /// <summary>
+    /// Bound of each WebSocket outbox in frames; a client that falls this far behind is disconnected. Large enough for the
+    /// burst of one 10,000-node prompt (three events per node); progress and previews are shed first from half full.
+    /// </summary>
+    public int OutboxCapacity { get; set; } = 65_536;
 
     public long MaxBodyBytes => (long)Math.Round(MaxUploadSize * 1024 * 1024);
 

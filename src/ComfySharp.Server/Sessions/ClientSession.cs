@@ -33,15 +33,17 @@ internal sealed class ClientSession
     public bool FeatureFlagsReceived { get; set; }
     /// <summary>protocol.md §3.2: only an exact JSON <c>true</c> counts.</summary>
     public bool SupportsPreviewMetadata => FeatureFlags["supports_preview_metadata"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    /// <summary>The session was replaced or fell too far behind; its writer is sending the close frame.</summary>
+    public bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
     public WebSocketCloseStatus CloseStatus { get; private set; } = WebSocketCloseStatus.NormalClosure;
     public string CloseReason { get; private set; } = "";
 
-    /// <summary>Never waits. Previews are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
+    /// <summary>Never waits. Previews and progress are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
     public void Post(OutboundFrame frame)
     {
-        if (frame.IsPreview && _outbox.Reader.Count >= _capacity / 2) return;
+        if (frame.Sheddable && _outbox.Reader.Count >= _capacity / 2) return;
         if (_outbox.Writer.TryWrite(frame)) return;
-        if (frame.IsPreview) return;
+        if (frame.Sheddable) return;
         RequestClose((WebSocketCloseStatus)1013, "client too slow: outbox full");
     }
 

@@ -75,7 +75,7 @@ internal sealed partial class SessionHub : IExecutionEvents
         {
             client.Post(new OutboundFrame(BinaryFrames.PreviewWithMetadata(scope.PromptId, node, preview), false, true));
         }
-        ToClientOrAll(scope, EventFrames.Progress(scope.PromptId, node.NodeId, value, max), false);
+        ToClientOrAll(scope, EventFrames.Progress(scope.PromptId, node.NodeId, value, max), true);
         if (preview is not null && client is not { SupportsPreviewMetadata: true })
         {
             ToClientOrAll(scope, BinaryFrames.Preview(preview), true, text: false);
@@ -83,7 +83,7 @@ internal sealed partial class SessionHub : IExecutionEvents
     }
 
     public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) =>
-        ToClientOrAll(scope, EventFrames.ProgressState(scope.PromptId, nodes), false);
+        ToClientOrAll(scope, EventFrames.ProgressState(scope.PromptId, nodes), true);
 
     // ComfyUI's nodes send progress text without a sid: every socket gets it (§3.4).
     public void ProgressText(ExecutionScope scope, string nodeId, string text) => ToAll(BinaryFrames.Text(nodeId, text), false, text: false);
@@ -125,19 +125,19 @@ internal sealed partial class SessionHub : IExecutionEvents
         }
     }
 
-    private void ToClientOrAll(ExecutionScope scope, byte[] frame, bool preview, bool text = true)
+    private void ToClientOrAll(ExecutionScope scope, byte[] frame, bool sheddable, bool text = true)
     {
         if (scope.ClientId is null)
         {
-            ToAll(frame, preview, text);
+            ToAll(frame, sheddable, text);
             return;
         }
-        if (_sessions.TryGetValue(scope.ClientId, out var session)) session.Post(new OutboundFrame(frame, text, preview));
+        if (_sessions.TryGetValue(scope.ClientId, out var session)) session.Post(new OutboundFrame(frame, text, sheddable));
     }
 
-    private void ToAll(byte[] frame, bool preview, bool text = true)
+    private void ToAll(byte[] frame, bool sheddable, bool text = true)
     {
-        var outbound = new OutboundFrame(frame, text, preview);
+        var outbound = new OutboundFrame(frame, text, sheddable);
         foreach (var session in _sessions.Values) session.Post(outbound);
     }
 }

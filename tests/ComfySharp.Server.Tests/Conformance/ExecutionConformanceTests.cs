@@ -119,8 +119,8 @@ public abstract class ExecutionConformanceTests : IAsyncLifetime
             .Set("mask", Mask(g, 0.5, 64).Out(0));
         Save(g, mix.Out(0));
         var error = await Assert.ThrowsAsync<ExecutionFailedException>(() => RunAsync(g));
-        Assert.NotNull(error.Data["prompt_id"]);
-        Assert.Equal(mix.Id, (string?)error.Data["node_id"]);
+        Assert.NotNull(error.Details["prompt_id"]);
+        Assert.Equal(mix.Id, (string?)error.Details["node_id"]);
     }
 
     [Theory]
@@ -197,7 +197,7 @@ public abstract class ExecutionConformanceTests : IAsyncLifetime
         var generator = g.Add("TestDynamicDependencyCycle").Set("input1", Image(g, "BLACK").Out(0)).Set("input2", Image(g, "WHITE").Out(0));
         Save(g, generator.Out(0));
         var error = await Assert.ThrowsAsync<ExecutionFailedException>(() => RunAsync(g));
-        Assert.Equal(generator.Id, (string?)error.Data["node_id"]);
+        Assert.Equal(generator.Id, (string?)error.Details["node_id"]);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class Graph(string prefix)
                 bool b => b,
                 int i => i,
                 long l => l,
-                double d => d,
+                double d => ComfySharp.Engine.Validation.JsonInputs.FloatJson(d),
                 _ => throw new ArgumentException($"Unsupported input value {value}"),
             };
             return this;

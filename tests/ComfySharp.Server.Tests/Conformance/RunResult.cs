@@ -22,5 +22,5 @@ public sealed class RunResult(List<JsonObject> events, JsonObject history)
 
 public sealed class ExecutionFailedException(JsonObject data) : Exception((string?)data["exception_message"])
 {
-    public JsonObject Data { get; } = data;
+    public JsonObject Details { get; } = data;
 }

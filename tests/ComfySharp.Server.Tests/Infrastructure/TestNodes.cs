@@ -74,7 +74,7 @@ public static class TestNodes
 
         public static NodeSchema Schema { get; } = new("CsTestProgress", "testing")
         {
-            Inputs = [Input.Int("steps", 3, min: 1, max: 100), Input.Boolean("preview", false)],
+            Inputs = [Input.Int("steps", 3, min: 1, max: 100), Input.Boolean("preview", false, InputSection.Optional)],
             Outputs = [Output.Int()],
             OutputNode = true,
             NotIdempotent = true,
@@ -85,7 +85,7 @@ public static class TestNodes
             var steps = args.Int("steps");
             for (var i = 1; i <= steps; i++)
             {
-                context.ReportProgress(i, steps, args.Bool("preview") ? new PreviewImage(PreviewFormat.Png, Png) : null);
+                context.ReportProgress(i, steps, args.BoolOrDefault("preview", false) ? new PreviewImage(PreviewFormat.Png, Png) : null);
             }
             context.SendProgressText("done");
             return ValueTask.FromResult(NodeOutput.From(steps));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Nodes;
 using ComfySharp.Server.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ComfySharp.Server.Tests.Infrastructure;
 

@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("ComfySharp.Server.Tests")]
+[assembly: InternalsVisibleTo("ComfySharp.Interop.Tests")]
+[assembly: InternalsVisibleTo("ComfySharp.Benchmarks")]
