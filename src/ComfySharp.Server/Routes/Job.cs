@@ -117,7 +117,7 @@ internal sealed class Job
                 count += items.Count;
                 foreach (var item in items)
                 {
-                    if (item is not JsonObject file || !Sheddableable(key, file)) continue;
+                    if (item is not JsonObject file || !IsPreviewable(key, file)) continue;
                     var candidate = (JsonObject)file.DeepClone();
                     candidate["nodeId"] = nodeId;
                     candidate["mediaType"] = key;
@@ -129,7 +129,7 @@ internal sealed class Job
         return (count, firstOutput ?? first);
     }
 
-    private static bool Sheddableable(string key, JsonObject item)
+    private static bool IsPreviewable(string key, JsonObject item)
     {
         if (Array.IndexOf(PreviewKeys, key) >= 0) return true;
         if ((string?)item["format"] is { } format && (format.StartsWith("video/", StringComparison.Ordinal) || format.StartsWith("audio/", StringComparison.Ordinal)))
