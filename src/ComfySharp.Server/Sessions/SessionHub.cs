@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
 using ComfySharp.Engine.Nodes;
+using ComfySharp.Protocol.Frames;
 
 namespace ComfySharp.Server.Sessions;
 
@@ -73,12 +74,14 @@ internal sealed partial class SessionHub : IExecutionEvents
         if (scope.ClientId is not null) _sessions.TryGetValue(scope.ClientId, out client);
         if (preview is not null && client is { SupportsPreviewMetadata: true })
         {
-            client.Post(new OutboundFrame(BinaryFrames.PreviewWithMetadata(scope.PromptId, node, preview), false, true));
+            var metadata = new PreviewMetadata(node.NodeId, scope.PromptId, node.DisplayNodeId, node.ParentNodeId, node.RealNodeId,
+                preview.Format == PreviewFormat.Png ? "image/png" : "image/jpeg");
+            client.Post(new OutboundFrame(BinaryFrames.PreviewImageWithMetadata(metadata, preview.Bytes.Span), false, true));
         }
         ToClientOrAll(scope, EventFrames.Progress(scope.PromptId, node.NodeId, value, max), true);
         if (preview is not null && client is not { SupportsPreviewMetadata: true })
         {
-            ToClientOrAll(scope, BinaryFrames.Preview(preview), true, text: false);
+            ToClientOrAll(scope, BinaryFrames.PreviewImage((PreviewImageFormat)preview.Format, preview.Bytes.Span), true, text: false);
         }
     }
 
