@@ -38,7 +38,11 @@ public sealed class InMemoryPromptStore : IPromptStore
     {
         lock (_lock)
         {
-            foreach (var id in promptIds) _queue.Remove(id);
+            foreach (var id in promptIds)
+            {
+                // Only pending items go; a running one (started at least once) stays until it completes.
+                if (_queue.TryGetValue(id, out var item) && item.Attempts == 0) _queue.Remove(id);
+            }
         }
         return ValueTask.CompletedTask;
     }

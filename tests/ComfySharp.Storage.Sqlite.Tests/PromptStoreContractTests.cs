@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Queue;
+
+namespace ComfySharp.Storage.Sqlite.Tests;
+
+/// <summary>What every <see cref="IPromptStore"/> must do; run against the in-memory and the SQLite store.</summary>
+public abstract class PromptStoreContractTests : IAsyncLifetime
+{
+    protected IPromptStore Store { get; private set; } = null!;
+
+    protected abstract ValueTask<IPromptStore> CreateAsync();
+
+    public async ValueTask InitializeAsync() => Store = await CreateAsync();
+
+    public virtual async ValueTask DisposeAsync() => await Store.DisposeAsync();
+
+    protected static QueueItem Item(double number, string? id = null) => new(
+        number, id ?? Guid.NewGuid().ToString(),
+        new JsonObject { ["1"] = new JsonObject { ["class_type"] = "PreviewAny", ["inputs"] = new JsonObject { ["source"] = "x" } } },
+        new JsonObject { ["client_id"] = "c" }, ["1"]);
+
+    protected static HistoryRecord Record(string id, string marker = "x") =>
+        new(id, 0, 1, new JsonObject { ["marker"] = marker }.ToJsonString());
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Pending_items_load_in_number_then_id_order_with_their_fields()
+    {
+        var b = Item(2, "b");
+        await Store.AddPendingAsync(b, Ct);
+        await Store.AddPendingAsync(Item(1, "z"), Ct);
+        await Store.AddPendingAsync(Item(2, "a"), Ct);
+        var items = await Store.LoadQueueAsync(Ct);
+        Assert.Equal(["z", "a", "b"], items.Select(i => i.PromptId));
+        var loaded = items.Single(i => i.PromptId == "b");
+        Assert.Equal("c", (string?)loaded.ExtraData["client_id"]);
+        Assert.Equal(["1"], loaded.OutputsToExecute);
+        Assert.Equal("PreviewAny", (string?)loaded.Prompt["1"]!["class_type"]);
+    }
+
+    [Fact]
+    public async Task Remove_and_clear_affect_pending_items_only()
+    {
+        await Store.AddPendingAsync(Item(1, "running"), Ct);
+        await Store.AddPendingAsync(Item(2, "gone"), Ct);
+        await Store.AddPendingAsync(Item(3, "stays"), Ct);
+        await Store.MarkRunningAsync("running", Ct);
+        await Store.RemovePendingAsync(["gone", "running", "unknown"], Ct);
+        Assert.Equal(["running", "stays"], (await Store.LoadQueueAsync(Ct)).Select(i => i.PromptId));
+        await Store.ClearPendingAsync(Ct);
+        Assert.Equal(["running"], (await Store.LoadQueueAsync(Ct)).Select(i => i.PromptId));
+    }
+
+    [Fact]
+    public async Task Mark_running_counts_attempts()
+    {
+        await Store.AddPendingAsync(Item(1, "p"), Ct);
+        await Store.MarkRunningAsync("p", Ct);
+        await Store.MarkRunningAsync("p", Ct);
+        Assert.Equal(2, (await Store.LoadQueueAsync(Ct)).Single().Attempts);
+    }
+
+    [Fact]
+    public async Task Complete_moves_an_item_to_history_in_completion_order()
+    {
+        await Store.AddPendingAsync(Item(1, "first"), Ct);
+        await Store.AddPendingAsync(Item(0, "second"), Ct);
+        await Store.CompleteAsync("first", Record("first"), 100, Ct);
+        await Store.CompleteAsync("second", Record("second"), 100, Ct);
+        Assert.Empty(await Store.LoadQueueAsync(Ct));
+        Assert.Equal(2, await Store.CountHistoryAsync(Ct));
+        Assert.Equal(["first", "second"], (await Store.ReadHistoryAsync(0, null, Ct)).Select(r => r.PromptId));
+        Assert.Equal(Record("second").Json, (await Store.GetHistoryAsync("second", Ct))!.Json);
+        Assert.Null(await Store.GetHistoryAsync("nope", Ct));
+    }
+
+    [Fact]
+    public async Task A_reused_prompt_id_overwrites_its_entry_and_keeps_its_position()
+    {
+        await Store.CompleteAsync("a", Record("a", "old"), 100, Ct);
+        await Store.CompleteAsync("b", Record("b"), 100, Ct);
+        await Store.CompleteAsync("a", Record("a", "new"), 100, Ct);
+        var all = await Store.ReadHistoryAsync(0, null, Ct);
+        Assert.Equal(["a", "b"], all.Select(r => r.PromptId));
+        Assert.Contains("new", all[0].Json);
+        Assert.Equal(2, await Store.CountHistoryAsync(Ct));
+    }
+
+    [Fact]
+    public async Task History_beyond_the_cap_drops_the_oldest()
+    {
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, Ct);
+        Assert.Equal(["h2", "h3", "h4"], (await Store.ReadHistoryAsync(0, null, Ct)).Select(r => r.PromptId));
+        Assert.Equal(3, await Store.CountHistoryAsync(Ct));
+    }
+
+    [Fact]
+    public async Task History_reads_windows_and_deletes()
+    {
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 100, Ct);
+        Assert.Equal(["h1", "h2"], (await Store.ReadHistoryAsync(1, 2, Ct)).Select(r => r.PromptId));
+        Assert.Empty(await Store.ReadHistoryAsync(9, null, Ct));
+        await Store.DeleteHistoryAsync(["h0", "h3", "missing"], Ct);
+        Assert.Equal(["h1", "h2", "h4"], (await Store.ReadHistoryAsync(0, null, Ct)).Select(r => r.PromptId));
+        Assert.Equal(3, await Store.CountHistoryAsync(Ct));
+        await Store.ClearHistoryAsync(Ct);
+        Assert.Equal(0, await Store.CountHistoryAsync(Ct));
+        Assert.Empty(await Store.ReadHistoryAsync(0, null, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_adds_all_commit()
+    {
+        var tasks = Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 1250; i++) await Store.AddPendingAsync(Item(t * 10_000 + i), Ct);
+        }, Ct));
+        await Task.WhenAll(tasks);
+        Assert.Equal(10_000, (await Store.LoadQueueAsync(Ct)).Count);
+    }
+}
+
+public sealed class InMemoryPromptStoreTests : PromptStoreContractTests
+{
+    protected override ValueTask<IPromptStore> CreateAsync() => ValueTask.FromResult<IPromptStore>(new InMemoryPromptStore());
+}
+
+public sealed class SqlitePromptStoreTests : PromptStoreContractTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "comfysharp-sqlite-tests", Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_folder, "user", "comfysharp.db");
+
+    protected override async ValueTask<IPromptStore> CreateAsync() => await SqlitePromptStore.OpenAsync(DatabasePath, TestContext.Current.CancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Everything_survives_closing_and_reopening_the_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.AddPendingAsync(Item(1, "pending"), ct);
+        await Store.AddPendingAsync(Item(2, "running"), ct);
+        await Store.MarkRunningAsync("running", ct);
+        await Store.CompleteAsync("done", Record("done"), 100, ct);
+        await Store.DisposeAsync();
+
+        await using var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct);
+        var items = await reopened.LoadQueueAsync(ct);
+        Assert.Equal(["pending", "running"], items.Select(i => i.PromptId));
+        Assert.Equal(1, items[1].Attempts);
+        Assert.Equal(1, await reopened.CountHistoryAsync(ct));
+        Assert.Equal(Record("done").Json, (await reopened.GetHistoryAsync("done", ct))!.Json);
+        // The first store is disposed; give the base class a live one to dispose.
+        await reopened.DisposeAsync();
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task Disposing_completes_every_write_already_accepted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var writes = Enumerable.Range(0, 500).Select(i => Store.AddPendingAsync(Item(i), ct).AsTask()).ToList();
+        await Store.DisposeAsync();
+        await Task.WhenAll(writes);
+        await using var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct);
+        Assert.Equal(500, (await reopened.LoadQueueAsync(ct)).Count);
+        await reopened.DisposeAsync();
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.DisposeAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath}"))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await SqlitePromptStore.OpenAsync(DatabasePath, ct));
+        Assert.Contains("newer", error.Message);
+        File.Delete(DatabasePath);
+        await InitializeAsync();
+    }
+}
