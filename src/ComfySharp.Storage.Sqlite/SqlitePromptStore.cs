@@ -44,6 +44,9 @@ public sealed partial class SqlitePromptStore : IPromptStore
         await writer.OpenAsync(ct);
         await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
         await MigrateAsync(writer, ct);
+        // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
+        // (its attempt count stays, which is how a second crash is recognised).
+        await ExecuteAsync(writer, "UPDATE queue SET running = 0 WHERE running = 1", ct);
         var count = Convert.ToInt32(await ScalarAsync(writer, "SELECT COUNT(*) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         var max = Convert.ToInt64(await ScalarAsync(writer, "SELECT COALESCE(MAX(seq), 0) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         return new SqlitePromptStore(connectionString, writer, count, max) { Path = full };

@@ -154,6 +154,9 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         var items = await reopened.LoadQueueAsync(ct);
         Assert.Equal(["pending", "running"], items.Select(i => i.PromptId));
         Assert.Equal(1, items[1].Attempts);
+        // After a restart the interrupted item is pending again: clearing the queue removes it.
+        await reopened.ClearPendingAsync(ct);
+        Assert.Empty(await reopened.LoadQueueAsync(ct));
         Assert.Equal(1, await reopened.CountHistoryAsync(ct));
         Assert.Equal(Record("done").Json, (await reopened.GetHistoryAsync("done", ct))!.Json);
         // The first store is disposed; give the base class a live one to dispose.
