@@ -14,7 +14,8 @@ server_address = sys.argv[1]
 client_id = str(uuid.uuid4())
 
 workflow = {
-    "1": {"class_type": "PrimitiveString", "inputs": {"value": "Hello"}},
+    # A value unique to this run, so nothing is served from the server's cache of earlier prompts.
+    "1": {"class_type": "PrimitiveString", "inputs": {"value": f"Hello {client_id}"}},
     "2": {"class_type": "StringConcatenate", "inputs": {"string_a": ["1", 0], "string_b": "seed document", "delimiter": ", "}},
     "3": {"class_type": "PreviewAny", "inputs": {"source": ["2", 0]}},
 }
@@ -64,5 +65,5 @@ result = {
 }
 print(json.dumps(result))
 ok = (first["type"] == "status" and first["data"]["sid"] == client_id and answer["prompt_id"] == prompt_id
-      and "3" in ran and text == "Hello, seed document" and result["status"] == "success")
+      and sorted(ran) == ["1", "2", "3"] and text == f"Hello {client_id}, seed document" and result["status"] == "success")
 sys.exit(0 if ok else 1)
