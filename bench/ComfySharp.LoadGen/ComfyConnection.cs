@@ -11,7 +11,6 @@ internal sealed class ComfyConnection : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiting = new();
-    private readonly ConcurrentDictionary<string, long> _doneEarly = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _reader;
 
@@ -40,13 +39,11 @@ internal sealed class ComfyConnection : IAsyncDisposable
     }
 
     /// <summary>Completes with the Stopwatch timestamp at which the prompt's final <c>executing {node: null}</c> arrived.</summary>
-    public Task<long> WhenDone(string promptId)
-    {
-        if (_doneEarly.TryRemove(promptId, out var at)) return Task.FromResult(at);
-        var tcs = _waiting.GetOrAdd(promptId, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (_doneEarly.TryRemove(promptId, out at)) tcs.TrySetResult(at);
-        return tcs.Task;
-    }
+    public Task<long> WhenDone(string promptId) => Completion(promptId).Task;
+
+    // Both sides get-or-add the same source, so a completion that arrives before the caller asks is never lost.
+    private TaskCompletionSource<long> Completion(string promptId) =>
+        _waiting.GetOrAdd(promptId, static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async Task<(string? PromptId, string Body, int Status)> PostPromptAsync(JsonObject prompt, CancellationToken ct)
     {
@@ -80,8 +77,7 @@ internal sealed class ComfyConnection : IAsyncDisposable
                 var now = System.Diagnostics.Stopwatch.GetTimestamp();
                 var promptId = FinishedPromptId(buffer.AsSpan(0, length));
                 if (promptId is null) continue;
-                if (_waiting.TryRemove(promptId, out var tcs)) tcs.TrySetResult(now);
-                else _doneEarly[promptId] = now;
+                Completion(promptId).TrySetResult(now);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -111,6 +107,7 @@ internal sealed class ComfyConnection : IAsyncDisposable
                     var name = reader.GetString();
                     reader.Read();
                     if (depth == 1 && name == "type") type = reader.GetString();
+                    else if (depth == 1 && name == "data" && reader.TokenType == JsonTokenType.StartObject) depth++;
                     else if (depth == 2 && name == "node") nodeIsNull = reader.TokenType == JsonTokenType.Null;
                     else if (depth == 2 && name == "prompt_id") promptId = reader.GetString();
                     else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();

@@ -105,7 +105,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Prompt {PromptId} starting")]
     private static partial void LogStarting(ILogger logger, string promptId);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Prompt {PromptId} finished: {Status}")]
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Prompt {PromptId} finished: {Status}")]
     private static partial void LogFinished(ILogger logger, string promptId, string status);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Prompt {PromptId} was running at {Attempts} crashes; recorded as an error")]
