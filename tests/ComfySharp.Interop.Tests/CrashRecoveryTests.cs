@@ -1,19 +1,27 @@
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace ComfySharp.Interop.Tests;
 
 /// <summary>
-/// An accepted prompt survives <c>kill -9</c>: pending prompts run after a restart, history stays, the prompt that was
-/// running runs once more, and a prompt that was running at two crashes goes to history as an error saying why.
+/// The real CLI with its SQLite store, crashed with <c>kill -9</c> and stopped with SIGTERM: an accepted prompt is never
+/// lost, history stays, the prompt that was running runs once more, and a prompt that was running at two crashes goes to
+/// history as an error saying why instead of crashing the server a third time.
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
+    private const string ClientId = "crash-recovery-client";
+
+    /// <summary>Every wait is on an event or a state; this only bounds a test that would otherwise hang.</summary>
+    private static readonly TimeSpan Overall = TimeSpan.FromMinutes(5);
+
+    /// <summary>The host's shutdown timeout (ComfySharpServer: 10 s) plus room for a slow machine.</summary>
+    private static readonly TimeSpan ShutdownAllowance = TimeSpan.FromSeconds(10 + 20);
+
     private readonly string _folder = RepoPaths.NewTempFolder();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => RepoPaths.DeleteFolder(_folder);
 
+    /// <summary>TestSleep (ComfyUI's test pack) holding the worker for <paramref name="seconds"/>, then PreviewAny.</summary>
     private static JsonObject Sleep(string text, double seconds) => new()
     {
         ["sleep"] = new JsonObject
@@ -33,94 +41,106 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Prompts_survive_kill_9_and_a_twice_crashed_prompt_is_recorded_as_an_error()
     {
-        var ct = TestContext.Current.CancellationToken;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Overall);
+        var ct = timeout.Token;
         string earlier, a, b, c;
+
+        // 1. A finished prompt, then A running (its sleep node executing) with B and C pending: kill -9.
         await using (var first = await ServerProcess.StartAsync(_folder, ct))
         {
-            using var ws = await ConnectAsync(first, "crash-client", ct);
-            earlier = await first.QueueAsync(Trivial("before the crash"), "crash-client", ct);
-            await WaitForDoneAsync(ws, earlier, ct);
-            a = await first.QueueAsync(Sleep("long", 600), "crash-client", ct);
-            b = await first.QueueAsync(Trivial("b"), "crash-client", ct);
-            c = await first.QueueAsync(Trivial("c"), "crash-client", ct);
-            await WaitForExecutingAsync(ws, a, "sleep", ct);
+            using var ws = await first.ConnectAsync(ClientId, ct);
+            earlier = await first.QueueAsync(Trivial("before the crash"), ClientId, ct);
+            Assert.Equal("success", (string?)(await first.WaitForHistoryAsync(ws, earlier, ct))["status"]!["status_str"]);
+            a = await first.QueueAsync(Sleep("long", 30), ClientId, ct);
+            b = await first.QueueAsync(Trivial("b"), ClientId, ct);
+            c = await first.QueueAsync(Trivial("c"), ClientId, ct);
+            await ws.WaitForAsync(e => EventSocket.IsExecuting(e, a, "sleep"), ct);
+            var queue = await first.GetAsync("queue", ct);
+            Assert.Equal(a, RunningId(queue));
+            Assert.Equal(new[] { b, c }.Order(), PendingIds(queue).Order());
             await first.KillAsync();
         }
 
+        // 2. A runs again (its sleep node executing once more), B and C wait behind it, history is intact: kill -9 again.
         await using (var second = await ServerProcess.StartAsync(_folder, ct))
         {
-            // The prompt that was running runs again; the others wait behind it; history is intact.
-            await ServerProcess.WaitUntilAsync(async () => RunningId(await second.GetAsync("queue", ct)) == a, ct);
+            using var ws = await second.ConnectAsync(ClientId, ct);
+            // Live, or (if it started before this socket connected) the executing frame a reconnecting client gets, without prompt_id.
+            await ws.WaitForAsync(e => (string?)e["type"] == "executing" && (string?)e["data"]!["node"] == "sleep"
+                && ((string?)e["data"]!["prompt_id"] ?? a) == a, ct);
             var queue = await second.GetAsync("queue", ct);
-            Assert.Equal(new[] { b, c }.Order(), queue["queue_pending"]!.AsArray().Select(i => (string)i![1]!).Order());
-            Assert.Equal("success", (string?)(await second.GetAsync($"history/{earlier}", ct))[earlier]!["status"]!["status_str"]);
+            Assert.True(RunningId(queue) == a, $"A is not running after the restart: {queue.ToJsonString()}\n{second.Log}");
+            foreach (var id in (string[])[b, c])
+            {
+                var pending = PendingIds(queue).Contains(id);
+                var done = (string?)(await second.HistoryAsync(id, ct))?["status"]?["status_str"] == "success";
+                Assert.True(pending || done, $"{id} is neither pending nor done: {queue.ToJsonString()}");
+            }
+            Assert.Null(await second.HistoryAsync(a, ct));
+            Assert.Equal("success", (string?)(await second.HistoryAsync(earlier, ct))?["status"]?["status_str"]);
             await second.KillAsync();
         }
 
+        // 3. A is not run a third time: it is in history as an error saying why; B and C ran; nothing is left.
         await using var third = await ServerProcess.StartAsync(_folder, ct);
-        await ServerProcess.WaitUntilAsync(async () => (await third.GetAsync($"history/{c}", ct)).Count > 0, ct);
-        var history = await third.GetAsync("history", ct);
-        var entryA = history[a]!;
+        using (var ws = await third.ConnectAsync(ClientId, ct))
+        {
+            var entryB = await third.WaitForHistoryAsync(ws, b, ct);
+            var entryC = await third.WaitForHistoryAsync(ws, c, ct);
+            Assert.Equal("success", (string?)entryB["status"]!["status_str"]);
+            Assert.Equal("success", (string?)entryC["status"]!["status_str"]);
+            Assert.Equal("b", (string?)entryB["outputs"]!["2"]!["text"]![0]);
+            Assert.Equal("c", (string?)entryC["outputs"]!["2"]!["text"]![0]);
+            Assert.DoesNotContain(ws.Seen, e => (string?)e["data"]?["prompt_id"] == a && (string?)e["type"] != "execution_error");
+        }
+        var entryA = await third.HistoryAsync(a, ct);
+        Assert.True(entryA is not null, "A has no history entry after its second crash:\n" + third.Log);
         Assert.Equal("error", (string?)entryA["status"]!["status_str"]);
-        var message = (string?)entryA["status"]!["messages"]![0]![1]!["exception_message"];
+        Assert.False((bool)entryA["status"]!["completed"]!);
+        var error = entryA["status"]!["messages"]!.AsArray().Select(m => m!.AsArray()).Single(m => (string?)m[0] == "execution_error");
+        var message = (string?)error[1]!["exception_message"];
         Assert.Contains("stopped while running this prompt 2 times", message);
-        Assert.Equal("success", (string?)history[b]!["status"]!["status_str"]);
-        Assert.Equal("success", (string?)history[c]!["status"]!["status_str"]);
-        Assert.Equal("success", (string?)history[earlier]!["status"]!["status_str"]);
-        Assert.Equal(0, (int)(await third.GetAsync("prompt", ct))["exec_info"]!["queue_remaining"]!);
+        Assert.Contains("not run again", message);
+        Assert.Equal("success", (string?)(await third.HistoryAsync(earlier, ct))?["status"]?["status_str"]);
+        Assert.Equal("before the crash", (string?)(await third.HistoryAsync(earlier, ct))!["outputs"]!["2"]!["text"]![0]);
+        var queueAfter = await third.GetAsync("queue", ct);
+        Assert.Empty(queueAfter["queue_running"]!.AsArray());
+        Assert.Empty(queueAfter["queue_pending"]!.AsArray());
+        Assert.Equal(4, (await third.GetAsync("history", ct)).Count);
     }
 
     [Fact]
     public async Task Sigterm_interrupts_the_running_prompt_and_exits_cleanly()
     {
-        var ct = TestContext.Current.CancellationToken;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Overall);
+        var ct = timeout.Token;
         string id;
         await using (var server = await ServerProcess.StartAsync(_folder, ct))
         {
-            using var ws = await ConnectAsync(server, "term-client", ct);
-            id = await server.QueueAsync(Sleep("terminated", 600), "term-client", ct);
-            await WaitForExecutingAsync(ws, id, "sleep", ct);
-            await server.TerminateAsync(ct);
-            Assert.Equal(0, server.ExitCode);
+            using var ws = await server.ConnectAsync(ClientId, ct);
+            id = await server.QueueAsync(Sleep("terminated", 120), ClientId, ct);
+            await ws.WaitForAsync(e => EventSocket.IsExecuting(e, id, "sleep"), ct);
+            var exited = await server.TerminateAsync(ShutdownAllowance, ct);
+            Assert.True(exited, $"SIGTERM: still running after {ShutdownAllowance}:\n{server.Log}");
+            Assert.True(server.ExitCode == 0, $"SIGTERM: exit code {server.ExitCode}:\n{server.Log}");
         }
+
         await using var restarted = await ServerProcess.StartAsync(_folder, ct);
-        var entry = (await restarted.GetAsync($"history/{id}", ct))[id]!;
+        var entry = await restarted.HistoryAsync(id, ct);
+        Assert.True(entry is not null, "No history entry for the prompt running at SIGTERM:\n" + restarted.Log);
         Assert.Equal("error", (string?)entry["status"]!["status_str"]);
-        Assert.Equal("execution_interrupted", (string?)entry["status"]!["messages"]!.AsArray().Last()![0]);
-        Assert.Equal(0, (int)(await restarted.GetAsync("prompt", ct))["exec_info"]!["queue_remaining"]!);
+        var messages = entry["status"]!["messages"]!.AsArray().Select(m => (string?)m![0]).ToList();
+        Assert.Contains("execution_interrupted", messages);
+        Assert.Equal("execution_interrupted", messages[^1]);
+        var queue = await restarted.GetAsync("queue", ct);
+        Assert.Empty(queue["queue_running"]!.AsArray());
+        Assert.Empty(queue["queue_pending"]!.AsArray());
     }
 
     private static string? RunningId(JsonObject queue) =>
         queue["queue_running"]!.AsArray() is { Count: > 0 } running ? (string?)running[0]![1] : null;
 
-    private static async Task<ClientWebSocket> ConnectAsync(ServerProcess server, string clientId, CancellationToken ct)
-    {
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(new UriBuilder(server.BaseAddress) { Scheme = "ws", Path = "/ws", Query = "clientId=" + clientId }.Uri, ct);
-        return ws;
-    }
-
-    private static Task WaitForDoneAsync(ClientWebSocket ws, string promptId, CancellationToken ct) => WaitForExecutingAsync(ws, promptId, null, ct);
-
-    /// <summary>Reads events until <c>executing</c> for <paramref name="node"/> (null: the end) of the prompt.</summary>
-    private static async Task WaitForExecutingAsync(ClientWebSocket ws, string promptId, string? node, CancellationToken ct)
-    {
-        var buffer = new byte[1 << 16];
-        while (true)
-        {
-            using var message = new MemoryStream();
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await ws.ReceiveAsync(buffer.AsMemory(), ct);
-                message.Write(buffer, 0, result.Count);
-            }
-            while (!result.EndOfMessage);
-            if (result.MessageType == WebSocketMessageType.Close) throw new InvalidOperationException("socket closed");
-            if (result.MessageType != WebSocketMessageType.Text) continue;
-            var json = JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!;
-            if ((string?)json["type"] != "executing" || (string?)json["data"]!["prompt_id"] != promptId) continue;
-            if ((string?)json["data"]!["node"] == node) return;
-        }
-    }
+    private static IEnumerable<string> PendingIds(JsonObject queue) => queue["queue_pending"]!.AsArray().Select(i => (string)i![1]!);
 }

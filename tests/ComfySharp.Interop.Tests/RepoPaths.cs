@@ -7,23 +7,31 @@ internal static class RepoPaths
 
     public static string Interop => Path.Combine(Root, "tests", "interop");
 
-    /// <summary>The CLI built in the same configuration as these tests (test.sh builds the whole solution first).</summary>
-    public static string CliDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release"
-                : "Debug";
-            return Path.Combine(Root, "src", "ComfySharp.Cli", "bin", configuration, "net10.0", "comfysharp.dll");
-        }
-    }
+    /// <summary>The CLI, copied next to the tests by the project reference (with its runtimeconfig and deps files).</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "comfysharp.dll");
 
     public static string NewTempFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "comfysharp-interop", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
+    }
+
+    /// <summary>Deletes a test's folder; a child process that is still letting go of a file gets a few more tries.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(200 * attempt);
+            }
+        }
     }
 
     private static string FindRoot()

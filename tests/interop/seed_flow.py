@@ -35,7 +35,9 @@ ws.connect(f"ws://{server_address}/ws?clientId={client_id}")
 
 first = json.loads(ws.recv())
 seen = [first["type"]]
+events = [{"type": first["type"]}]
 ran = []
+binary = 0
 
 prompt_id = str(uuid.uuid4())
 answer = queue_prompt(workflow, prompt_id)
@@ -45,11 +47,20 @@ while True:
     if isinstance(out, str):
         message = json.loads(out)
         seen.append(message["type"])
+        data = message.get("data") or {}
+        event = {"type": message["type"]}
+        if message["type"] in ("executing", "executed"):
+            event["node"] = data.get("node")
+            event["prompt_id"] = data.get("prompt_id")
+        events.append(event)
         if message["type"] == "executing":
-            data = message["data"]
+            # Execution is done when node is None
             if data["node"] is None and data["prompt_id"] == prompt_id:
                 break
             ran.append(data["node"])
+    else:
+        # Binary preview image
+        binary += 1
 
 history = json.loads(urllib.request.urlopen(f"http://{server_address}/history/{prompt_id}").read())
 ws.close()
@@ -59,6 +70,8 @@ result = {
     "sid": first["data"].get("sid"),
     "answer_prompt_id": answer["prompt_id"],
     "types": seen,
+    "events": events,
+    "binary_frames": binary,
     "ran": ran,
     "text": text,
     "status": history[prompt_id]["status"]["status_str"],
