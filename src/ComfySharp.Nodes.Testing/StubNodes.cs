@@ -5,19 +5,24 @@ namespace ComfySharp.Nodes.Testing;
 
 // stubs.py of ComfyUI's execution test pack.
 
+internal static class StubSizes
+{
+    /// <summary>height, width and batch_size with the stubs' (generous) bounds.</summary>
+    public static readonly InputSpec[] Inputs =
+    [
+            Input.Int("height", 512, min: 1, max: 1024L * 1024 * 1024, step: 1),
+            Input.Int("width", 512, min: 1, max: 4096L * 4096 * 4096, step: 1),
+            Input.Int("batch_size", 1, min: 1, max: 1024L * 1024 * 1024, step: 1),
+    ];
+}
+
 internal sealed class StubImage : INode
 {
     public static NodeSchema Schema { get; } = new("StubImage", "Testing/Stub Nodes")
     {
         DisplayName = "Stub Image",
         PythonModule = TestingSchemas.Module,
-        Inputs =
-        [
-            Input.Combo("content", ["WHITE", "BLACK", "NOISE"]),
-            Input.Int("height", 512, min: 1, max: 1024L * 1024 * 1024, step: 1),
-            Input.Int("width", 512, min: 1, max: 4096L * 4096 * 4096, step: 1),
-            Input.Int("batch_size", 1, min: 1, max: 1024L * 1024 * 1024, step: 1),
-        ],
+        Inputs = [Input.Combo("content", ["WHITE", "BLACK", "NOISE"]), .. StubSizes.Inputs],
         Outputs = [Output.Image()],
     };
 
@@ -40,13 +45,7 @@ internal sealed class StubConstantImage : INode
     {
         DisplayName = "Stub Constant Image",
         PythonModule = TestingSchemas.Module,
-        Inputs =
-        [
-            Input.Float("value", 0.5, min: 0, max: 1, step: 0.01m),
-            Input.Int("height", 512, min: 1, max: 1024L * 1024 * 1024, step: 1),
-            Input.Int("width", 512, min: 1, max: 4096L * 4096 * 4096, step: 1),
-            Input.Int("batch_size", 1, min: 1, max: 1024L * 1024 * 1024, step: 1),
-        ],
+        Inputs = [Input.Float("value", 0.5, min: 0, max: 1, step: 0.01m), .. StubSizes.Inputs],
         Outputs = [Output.Image()],
     };
 
@@ -61,13 +60,7 @@ internal sealed class StubMask : INode
     {
         DisplayName = "Stub Mask",
         PythonModule = TestingSchemas.Module,
-        Inputs =
-        [
-            Input.Float("value", 0.5, min: 0, max: 1, step: 0.01m),
-            Input.Int("height", 512, min: 1, max: 1024L * 1024 * 1024, step: 1),
-            Input.Int("width", 512, min: 1, max: 4096L * 4096 * 4096, step: 1),
-            Input.Int("batch_size", 1, min: 1, max: 1024L * 1024 * 1024, step: 1),
-        ],
+        Inputs = [Input.Float("value", 0.5, min: 0, max: 1, step: 0.01m), .. StubSizes.Inputs],
         Outputs = [Output.Mask()],
     };
 

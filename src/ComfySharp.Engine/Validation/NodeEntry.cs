@@ -13,6 +13,10 @@ internal sealed class NodeEntry(string id, NodeDefinition definition, JsonObject
     public string? Title { get; } = title;
     public bool IsOutput { get; set; }
     public bool InCycle { get; set; }
+    // Tarjan's bookkeeping lives on the entry: identity-hashed dictionaries of entries cost more than the whole walk.
+    public int CycleIndex { get; set; } = -1;
+    public int CycleLow { get; set; }
+    public bool CycleOnStack { get; set; }
     /// <summary>0 = not reached, 1 = on the walk stack, 2 = validated.</summary>
     public byte State { get; set; }
     public bool Visited => State == 2;

@@ -11,16 +11,13 @@ public sealed partial class PromptValidator
     /// </summary>
     private static void MarkCycles(List<NodeEntry> outputs, Dictionary<string, NodeEntry> byId)
     {
-        var index = new Dictionary<NodeEntry, int>();
-        var low = new Dictionary<NodeEntry, int>();
-        var onStack = new HashSet<NodeEntry>();
         var sccStack = new Stack<NodeEntry>();
         var counter = 0;
         var work = new Stack<(NodeEntry Node, List<NodeEntry> Sources, int Next)>();
 
         foreach (var root in outputs)
         {
-            if (index.ContainsKey(root)) continue;
+            if (root.CycleIndex >= 0) continue;
             Visit(root);
             while (work.Count > 0)
             {
@@ -29,30 +26,30 @@ public sealed partial class PromptValidator
                 while (next < sources.Count)
                 {
                     var w = sources[next++];
-                    if (!index.ContainsKey(w))
+                    if (w.CycleIndex < 0)
                     {
                         work.Push((node, sources, next));
                         Visit(w);
                         descended = true;
                         break;
                     }
-                    if (onStack.Contains(w)) low[node] = Math.Min(low[node], index[w]);
+                    if (w.CycleOnStack) node.CycleLow = Math.Min(node.CycleLow, w.CycleIndex);
                 }
                 if (descended) continue;
 
                 if (work.Count > 0)
                 {
                     var parent = work.Peek().Node;
-                    low[parent] = Math.Min(low[parent], low[node]);
+                    parent.CycleLow = Math.Min(parent.CycleLow, node.CycleLow);
                 }
-                if (low[node] != index[node]) continue;
+                if (node.CycleLow != node.CycleIndex) continue;
 
                 var component = new List<NodeEntry>();
                 NodeEntry member;
                 do
                 {
                     member = sccStack.Pop();
-                    onStack.Remove(member);
+                    member.CycleOnStack = false;
                     component.Add(member);
                 }
                 while (member != node);
@@ -62,9 +59,9 @@ public sealed partial class PromptValidator
 
         void Visit(NodeEntry n)
         {
-            index[n] = low[n] = counter++;
+            n.CycleIndex = n.CycleLow = counter++;
             sccStack.Push(n);
-            onStack.Add(n);
+            n.CycleOnStack = true;
             var sources = new List<NodeEntry>();
             ForEachSource(n, byId, sources);
             work.Push((n, sources, 0));
