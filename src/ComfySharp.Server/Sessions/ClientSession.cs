@@ -13,6 +13,8 @@ internal sealed class ClientSession
     private readonly Channel<OutboundFrame> _outbox;
     private readonly int _capacity;
     private int _closeRequested;
+    // Frames queued and not yet sent. Reading the channel's own Count takes its lock, which contended with the writer.
+    private int _depth;
 
     public ClientSession(string sid, WebSocket socket, int capacity)
     {
@@ -41,8 +43,12 @@ internal sealed class ClientSession
     /// <summary>Never waits. Previews and progress are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
     public void Post(OutboundFrame frame)
     {
-        if (frame.Sheddable && _outbox.Reader.Count >= _capacity / 2) return;
-        if (_outbox.Writer.TryWrite(frame)) return;
+        if (frame.Sheddable && Volatile.Read(ref _depth) >= _capacity / 2) return;
+        if (_outbox.Writer.TryWrite(frame))
+        {
+            Interlocked.Increment(ref _depth);
+            return;
+        }
         if (frame.Sheddable) return;
         RequestClose((WebSocketCloseStatus)1013, "client too slow: outbox full");
     }
@@ -75,6 +81,7 @@ internal sealed class ClientSession
             {
                 while (reader.TryRead(out var frame))
                 {
+                    Interlocked.Decrement(ref _depth);
                     await Socket.SendAsync(frame.Data, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
                         WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
                 }
