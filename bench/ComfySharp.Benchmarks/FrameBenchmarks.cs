@@ -22,5 +22,5 @@ public class FrameBenchmarks
     public int EncodeType4() => BinaryFrames.PreviewImageWithMetadata(_metadata, _image).Length;
 
     [Benchmark]
-    public bool DecodeType4() => BinaryFrames.TryRead(_frame, out _);
+    public bool DecodeType4() => BinaryFrameReader.TryRead(_frame, out _);
 }
