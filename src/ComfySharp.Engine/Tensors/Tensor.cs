@@ -146,6 +146,68 @@ public sealed class Tensor
         return new Tensor(shape, _data.AsSpan(index * per, per).ToArray());
     }
 
+    /// <summary>
+    /// The shape two shapes broadcast to under torch's rules: aligned from the last dimension, each pair equal or one of them 1.
+    /// </summary>
+    public static int[] BroadcastShapes(int[] a, int[] b)
+    {
+        var rank = Math.Max(a.Length, b.Length);
+        var shape = new int[rank];
+        for (var i = 1; i <= rank; i++)
+        {
+            var da = i <= a.Length ? a[^i] : 1;
+            var db = i <= b.Length ? b[^i] : 1;
+            if (da != db && da != 1 && db != 1)
+            {
+                throw new InvalidOperationException(
+                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {rank - i}");
+            }
+            shape[rank - i] = da == 1 ? db : da;
+        }
+        return shape;
+    }
+
+    /// <summary>This tensor repeated along its size-1 (or missing leading) dimensions to <paramref name="shape"/>, like torch's <c>expand</c>
+    /// but materialized; the same instance when the shape already matches.</summary>
+    public Tensor BroadcastTo(params int[] shape)
+    {
+        if (Shape.AsSpan().SequenceEqual(shape)) return this;
+        var rank = shape.Length;
+        if (Rank > rank) throw new InvalidOperationException($"Cannot broadcast [{string.Join(", ", Shape)}] to [{string.Join(", ", shape)}].");
+        // Source stride per output dimension; 0 where the source repeats.
+        var strides = new int[rank];
+        var stride = 1;
+        for (var i = 1; i <= rank; i++)
+        {
+            var source = i <= Rank ? Shape[^i] : 1;
+            if (source != shape[^i] && source != 1)
+            {
+                throw new InvalidOperationException($"Cannot broadcast [{string.Join(", ", Shape)}] to [{string.Join(", ", shape)}].");
+            }
+            strides[rank - i] = source == 1 ? 0 : stride;
+            stride *= source;
+        }
+        var result = new float[ElementCount(shape)];
+        if (result.Length == 0 || rank == 0) return new Tensor((int[])shape.Clone(), result);
+        var inner = shape[^1];
+        var index = new int[rank];
+        var offset = 0;
+        for (var start = 0; start < result.Length; start += inner)
+        {
+            var row = result.AsSpan(start, inner);
+            if (strides[^1] == 1) _data.AsSpan(offset, inner).CopyTo(row);
+            else row.Fill(_data[offset]);
+            for (var d = rank - 2; d >= 0; d--)
+            {
+                offset += strides[d];
+                if (++index[d] < shape[d]) break;
+                offset -= strides[d] * shape[d];
+                index[d] = 0;
+            }
+        }
+        return new Tensor((int[])shape.Clone(), result);
+    }
+
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}]";
 
     public void RequireSameShape(Tensor other)
