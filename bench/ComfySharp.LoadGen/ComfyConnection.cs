@@ -1,137 +1,183 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using ComfySharp.Protocol.Frames;
 
 namespace ComfySharp.LoadGen;
 
-/// <summary>One HttpClient and one listening WebSocket; completions are matched to prompt ids from <c>executing {node: null}</c>.</summary>
+/// <summary>
+/// One shared <see cref="HttpClient"/> for <c>POST /prompt</c> and one WebSocket listening as <see cref="ClientId"/>, which every
+/// posted prompt carries as <c>client_id</c>. A prompt is done when the listener sees <c>executing {node: null}</c> for it.
+/// </summary>
 internal sealed class ComfyConnection : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiting = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _reader;
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
-    private ComfyConnection(string url)
+    private readonly ClientWebSocket _socket = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _done = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _outcomes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _reader = Task.CompletedTask;
+    private Exception? _ended;
+    private long _textFrames;
+    private long _binaryFrames;
+    private long _unreadableBinaryFrames;
+
+    private ComfyConnection(Uri url, int connections)
     {
         Url = url;
-        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        Http = new HttpClient(new SocketsHttpHandler
         {
-            BaseAddress = new Uri(url + "/"),
-            Timeout = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = connections,
+            UseProxy = false, // the targets are loopback servers; an environment proxy must not sit in between
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        })
+        {
+            BaseAddress = new Uri(url.AbsoluteUri.TrimEnd('/') + "/"),
+            Timeout = Timeout.InfiniteTimeSpan, // bounded by the scenario's --timeout token instead
         };
     }
 
-    public string Url { get; }
+    public Uri Url { get; }
+
     public HttpClient Http { get; }
-    public string ClientId { get; } = Guid.NewGuid().ToString();
 
-    public static async Task<ComfyConnection> OpenAsync(string url, CancellationToken ct)
+    public string ClientId { get; } = "loadgen-" + Guid.NewGuid().ToString("N");
+
+    public long TextFrames => Interlocked.Read(ref _textFrames);
+
+    public long BinaryFrames => Interlocked.Read(ref _binaryFrames);
+
+    /// <summary>Binary frames <see cref="BinaryFrameReader"/> could not read: unknown types or malformed. Counted, never fatal.</summary>
+    public long UnreadableBinaryFrames => Interlocked.Read(ref _unreadableBinaryFrames);
+
+    /// <param name="connections">HTTP connections to allow; one per concurrent poster is enough.</param>
+    public static async Task<ComfyConnection> OpenAsync(Uri url, int connections, CancellationToken ct)
     {
-        var connection = new ComfyConnection(url);
-        var ws = new UriBuilder(url) { Scheme = url.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/ws", Query = "clientId=" + connection.ClientId };
-        connection._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await connection._socket.ConnectAsync(ws.Uri, ct);
-        connection._reader = Task.Run(() => connection.ReadAsync(connection._stop.Token), ct);
-        return connection;
-    }
-
-    /// <summary>Completes with the Stopwatch timestamp at which the prompt's final <c>executing {node: null}</c> arrived.</summary>
-    public Task<long> WhenDone(string promptId) => Completion(promptId).Task;
-
-    // Both sides get-or-add the same source, so a completion that arrives before the caller asks is never lost.
-    private TaskCompletionSource<long> Completion(string promptId) =>
-        _waiting.GetOrAdd(promptId, static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-    public async Task<(string? PromptId, string Body, int Status)> PostPromptAsync(JsonObject prompt, CancellationToken ct)
-    {
-        var body = new JsonObject { ["prompt"] = prompt, ["client_id"] = ClientId }.ToJsonString();
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await Http.PostAsync("prompt", content, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) return (null, text, (int)response.StatusCode);
-        using var doc = JsonDocument.Parse(text);
-        return (doc.RootElement.GetProperty("prompt_id").GetString(), text, (int)response.StatusCode);
-    }
-
-    private async Task ReadAsync(CancellationToken ct)
-    {
-        var buffer = new byte[1 << 20];
+        var connection = new ComfyConnection(url, connections);
         try
         {
-            while (!ct.IsCancellationRequested)
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                if (result.MessageType != WebSocketMessageType.Text) continue;
-                var now = System.Diagnostics.Stopwatch.GetTimestamp();
-                var promptId = FinishedPromptId(buffer.AsSpan(0, length));
-                if (promptId is null) continue;
-                Completion(promptId).TrySetResult(now);
-            }
+            connection._socket.Options.Proxy = null;
+            connection._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+            await connection._socket.ConnectAsync(SocketUrl(url, connection.ClientId), ct);
+            connection._reader = Task.Run(() => connection.ListenAsync(connection._stop.Token), CancellationToken.None);
+            return connection;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        catch
         {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 
-    /// <summary>The prompt id of an <c>executing</c> event whose node is null, read without building a DOM.</summary>
-    private static string? FinishedPromptId(ReadOnlySpan<byte> json)
+    /// <summary><c>ws(s)://host/ws?clientId=…</c> for a server base URL.</summary>
+    public static Uri SocketUrl(Uri url, string clientId) =>
+        new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws", Path = url.AbsolutePath.TrimEnd('/') + "/ws", Query = "clientId=" + Uri.EscapeDataString(clientId) }.Uri;
+
+    /// <summary>Completes with the <see cref="Stopwatch"/> timestamp at which the prompt's <c>executing {node: null}</c> arrived.</summary>
+    public Task<long> WhenDone(string promptId) => Completion(promptId).Task;
+
+    /// <summary>How the prompt ended: <c>execution_success</c>, <c>execution_error</c>, <c>execution_interrupted</c>, or <c>unknown</c>.</summary>
+    public string Outcome(string promptId) => _outcomes.GetValueOrDefault(promptId, "unknown");
+
+    public async Task<PostResult> PostAsync(byte[] body, CancellationToken ct)
     {
-        if (json.IndexOf("\"executing\""u8) < 0) return null;
-        var reader = new Utf8JsonReader(json);
-        string? type = null, promptId = null;
-        var nodeIsNull = false;
-        var depth = 0;
-        while (reader.Read())
+        try
         {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    depth++;
-                    break;
-                case JsonTokenType.EndObject:
-                    depth--;
-                    break;
-                case JsonTokenType.PropertyName:
-                    var name = reader.GetString();
-                    reader.Read();
-                    if (depth == 1 && name == "type") type = reader.GetString();
-                    else if (depth == 1 && name == "data" && reader.TokenType == JsonTokenType.StartObject) depth++;
-                    else if (depth == 2 && name == "node") nodeIsNull = reader.TokenType == JsonTokenType.Null;
-                    else if (depth == 2 && name == "prompt_id") promptId = reader.GetString();
-                    else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-                    break;
-            }
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = JsonType;
+            using var response = await Http.PostAsync("prompt", content, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode != HttpStatusCode.OK) return new PostResult(null, (int)response.StatusCode, text);
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("prompt_id", out var id) && id.ValueKind == JsonValueKind.String
+                ? new PostResult(id.GetString(), 200, null)
+                : new PostResult(null, 200, "no prompt_id in " + text);
         }
-        return type == "executing" && nodeIsNull ? promptId : null;
+        catch (HttpRequestException ex)
+        {
+            return new PostResult(null, 0, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return new PostResult(null, 200, "unreadable answer: " + ex.Message);
+        }
+    }
+
+    // Both sides get-or-add the same source, so a completion that arrives before the poster asks is never lost.
+    private TaskCompletionSource<long> Completion(string promptId)
+    {
+        var completion = _done.GetOrAdd(promptId, static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Volatile.Read(ref _ended) is { } ended) completion.TrySetException(ended);
+        return completion;
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        var reader = new MessageReader(_socket);
+        Exception ended;
+        try
+        {
+            while (true)
+            {
+                var (type, data) = await reader.ReceiveAsync(ct);
+                if (type == WebSocketMessageType.Close) break;
+                var now = Stopwatch.GetTimestamp();
+                if (type == WebSocketMessageType.Binary)
+                {
+                    // Previews and progress text: read, counted, otherwise ignored.
+                    Interlocked.Increment(ref _binaryFrames);
+                    if (!BinaryFrameReader.TryRead(data.Span, out _)) Interlocked.Increment(ref _unreadableBinaryFrames);
+                    continue;
+                }
+                Interlocked.Increment(ref _textFrames);
+                // Only executing and execution_* matter here; skip parsing status, progress and unknown events.
+                if (data.Span.IndexOf("\"execut"u8) < 0) continue;
+                var e = ComfyEvent.Parse(data.Span);
+                if (e.PromptId is null) continue;
+                if (e.IsPromptDone) Completion(e.PromptId).TrySetResult(now);
+                else if (e.Type is "execution_success" or "execution_error" or "execution_interrupted") _outcomes[e.PromptId] = e.Type;
+            }
+            ended = new IOException("The server closed the WebSocket.");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            ended = new ObjectDisposedException(nameof(ComfyConnection));
+        }
+        catch (Exception ex)
+        {
+            ended = new IOException("The WebSocket failed: " + ex.Message, ex);
+        }
+        Volatile.Write(ref _ended, ended);
+        foreach (var completion in _done.Values) completion.TrySetException(ended);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
         try
         {
             if (_socket.State == WebSocketState.Open)
             {
-                using var t = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", t.Token);
+                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", closing.Token);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
         }
-        if (_reader is not null) await _reader.ConfigureAwait(false);
+        try
+        {
+            await _reader.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+        }
+        await _stop.CancelAsync();
+        await _reader;
         _socket.Dispose();
         Http.Dispose();
         _stop.Dispose();

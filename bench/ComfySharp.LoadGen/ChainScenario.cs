@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ComfySharp.LoadGen;
+
+/// <summary><c>chain</c>: PrimitiveString → n × StringConcatenate → PreviewAny, from POST to done; the per-node cost of a server.</summary>
+internal static class ChainScenario
+{
+    public static async Task<Report> RunAsync(Options options, CancellationToken ct)
+    {
+        var url = options.Url;
+        var sizes = options.IntList("nodes", [1000], min: 1);
+        var rounds = options.Int("rounds", 3, min: 1);
+        await using var connection = await ComfyConnection.OpenAsync(url, 1, ct);
+        var report = Report.For("chain", url, $"best and median of {rounds} rounds, each chain distinct");
+
+        var warm = await connection.PostAsync(Prompts.Chain(10, "warm-up-" + Guid.NewGuid().ToString("N"), connection.ClientId), ct);
+        if (!warm.Accepted) throw new ServerRefusedException("A 10-node warm-up chain was rejected: " + warm.Describe());
+        await connection.WhenDone(warm.PromptId!).WaitAsync(ct);
+
+        foreach (var size in sizes)
+        {
+            var row = await MeasureAsync(connection, size, rounds, ct);
+            report.AddRow("chains", row);
+            if (row.Failed)
+            {
+                report.Failed = true;
+                if (ct.IsCancellationRequested) break;
+            }
+        }
+        return report;
+    }
+
+    private static async Task<Report> MeasureAsync(ComfyConnection connection, int size, int rounds, CancellationToken ct)
+    {
+        var nodes = size + 2;
+        var row = new Report(string.Create(CultureInfo.InvariantCulture, $"{size} x StringConcatenate ({nodes} nodes)"))
+            .Add("string_concatenate", "", (long)size)
+            .Add("nodes", "", (long)nodes);
+        var totals = new List<double>(rounds);
+        var posts = new List<double>(rounds);
+        var outcome = "";
+        try
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                var body = Prompts.Chain(size, "chain-" + Guid.NewGuid().ToString("N"), connection.ClientId);
+                var t0 = Stopwatch.GetTimestamp();
+                var result = await connection.PostAsync(body, ct);
+                var postMs = Percentiles.Ms(Stopwatch.GetTimestamp() - t0);
+                if (!result.Accepted)
+                {
+                    // Report the server's answer (e.g. a 400 with node_errors, or a 500 from a recursion limit) and go on.
+                    row.Add("rejected_status", "rejected with HTTP status", (long)result.Status).Add("rejected_body", "response body", result.Body());
+                    row.Failed = true;
+                    return row;
+                }
+                var finished = await connection.WhenDone(result.PromptId!).WaitAsync(ct);
+                totals.Add(Percentiles.Ms(finished - t0));
+                posts.Add(postMs);
+                outcome = connection.Outcome(result.PromptId!);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            row.Add("timed_out", "timed out", true);
+            row.Failed = true;
+        }
+        if (totals.Count == 0) return row;
+        var best = Min(totals);
+        totals.Sort();
+        row.Add("rounds", "rounds", (long)totals.Count)
+            .Add("total_ms_best", "POST to done, best (ms)", best)
+            .Add("total_ms_median", "POST to done, median (ms)", totals[(totals.Count - 1) / 2])
+            .Add("post_ms_best", "POST answered, best (ms)", Min(posts))
+            .Add("per_node_us", "per node, best (us)", best * 1000 / nodes)
+            .Add("outcome", "last outcome", outcome);
+        if (outcome != "execution_success") row.Failed = true;
+        return row;
+    }
+
+    private static double Min(List<double> values)
+    {
+        var min = double.MaxValue;
+        foreach (var v in values) min = Math.Min(min, v);
+        return min;
+    }
+}
