@@ -3,7 +3,7 @@ using ComfySharp.Protocol.Frames;
 
 namespace ComfySharp.Benchmarks;
 
-/// <summary>Encoding and decoding a type-4 preview frame with a 50 KB image.</summary>
+/// <summary>A type-4 preview frame (metadata JSON + 50 KB image): pooled and array encoding, and decoding.</summary>
 [MemoryDiagnoser]
 public class FrameBenchmarks
 {
@@ -18,9 +18,18 @@ public class FrameBenchmarks
         _frame = BinaryFrames.PreviewImageWithMetadata(_metadata, _image);
     }
 
+    /// <summary>The per-client path: a rented buffer, returned on dispose.</summary>
+    [Benchmark(Baseline = true)]
+    public int EncodeType4Pooled()
+    {
+        using var frame = BinaryFrameWriter.PreviewImageWithMetadata(_metadata, _image);
+        return frame.Length;
+    }
+
+    /// <summary>The shared-broadcast path: an exactly sized array.</summary>
     [Benchmark]
-    public int EncodeType4() => BinaryFrames.PreviewImageWithMetadata(_metadata, _image).Length;
+    public int EncodeType4Array() => BinaryFrames.PreviewImageWithMetadata(_metadata, _image).Length;
 
     [Benchmark]
-    public bool DecodeType4() => BinaryFrameReader.TryRead(_frame, out _);
+    public int DecodeType4() => BinaryFrameReader.TryRead(_frame, out var frame) ? frame.Image.Length : -1;
 }
