@@ -118,7 +118,7 @@ internal static class MetadataJson
     private static int StringLength(string value)
     {
         var length = 2; // quotes
-        foreach (var c in value) length += EscapedLength(c);
+        foreach (var c in value) length = checked(length + EscapedLength(c));
         return length;
     }
 
