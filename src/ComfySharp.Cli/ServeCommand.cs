@@ -30,13 +30,14 @@ internal static class ServeCommand
         var cacheClassic = new Option<bool>("--cache-classic") { Description = "Keep results used by the current prompt (the default)." };
         var ephemeral = new Option<bool>("--ephemeral") { Description = "Keep queue and history in memory only (no database)." };
         var previewMethod = new Option<string?>("--preview-method") { Description = "Latent preview method: none, auto, latent2rgb, taesd." };
+        var disableMetadata = new Option<bool>("--disable-metadata") { Description = "Do not save prompt metadata in files." };
         var frontEnd = new Option<string?>("--front-end-root") { Description = "Folder of a ComfyUI web frontend to serve." };
         var database = new Option<string?>("--database") { Description = "SQLite database file (default <base>/user/comfysharp.db)." };
 
         var command = new Command("serve", "Start the ComfyUI-compatible server.")
         {
             listen, port, baseDirectory, output, input, temp, maxUpload, cors, cacheLru, cacheNone, cacheClassic, ephemeral, previewMethod,
-            frontEnd, database,
+            disableMetadata, frontEnd, database,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -59,6 +60,7 @@ internal static class ServeCommand
             }
             if (result.GetValue(ephemeral)) options.Ephemeral = true;
             if (result.GetValue(previewMethod) is { } pm) options.PreviewMethod = pm;
+            if (result.GetValue(disableMetadata)) options.DisableMetadata = true;
             if (result.GetValue(frontEnd) is { } fe) options.FrontEndRoot = fe;
             if (result.GetValue(database) is { } db) options.DatabasePath = db;
             if (options.CacheNone && options.CacheLru > 0)

@@ -10,15 +10,21 @@ public sealed class NodeRegistry
 
     public int Count => _ordered.Count;
 
-    public NodeRegistry Add<T>() where T : INode, new()
+    public NodeRegistry Add<T>() where T : INode, new() => Add(static () => new T());
+
+    /// <summary>
+    /// Registers a node class whose instances need construction arguments (a pack's options), optionally with a schema built for
+    /// this registry instead of the static one (e.g. a combo listing this server's input folder) and with fingerprint or
+    /// validation hooks that replace the static ones (hooks that need the same options).
+    /// </summary>
+    public NodeRegistry Add<T>(Func<T> create, NodeSchema? schema = null, Func<NodeArgs, object?>? fingerprint = null,
+        Func<NodeArgs, IReadOnlyDictionary<string, string>?, CancellationToken, ValueTask<ValidationResult>>? validate = null) where T : INode
     {
-        var schema = T.Schema;
-        Func<NodeArgs, object?>? fingerprint = null;
-        Func<NodeArgs, IReadOnlyDictionary<string, string>?, CancellationToken, ValueTask<ValidationResult>>? validate = null;
-        if (typeof(IFingerprintInputs).IsAssignableFrom(typeof(T))) fingerprint = FingerprintOf<T>();
-        if (typeof(IValidateInputs).IsAssignableFrom(typeof(T))) validate = ValidatorOf<T>();
+        schema ??= T.Schema;
+        if (fingerprint is null && typeof(IFingerprintInputs).IsAssignableFrom(typeof(T))) fingerprint = FingerprintOf<T>();
+        if (validate is null && typeof(IValidateInputs).IsAssignableFrom(typeof(T))) validate = ValidatorOf<T>();
         var lazy = typeof(ILazyInputs).IsAssignableFrom(typeof(T));
-        Register(new NodeDefinition(schema, static () => new T(), fingerprint, validate, lazy));
+        Register(new NodeDefinition(schema, () => create(), fingerprint, validate, lazy));
         return this;
     }
 

@@ -6,6 +6,7 @@ using ComfySharp.Engine.Nodes;
 using ComfySharp.Engine.Queue;
 using ComfySharp.Engine.Validation;
 using ComfySharp.Nodes.Core;
+using ComfySharp.Nodes.Image;
 using ComfySharp.Nodes.Testing;
 using ComfySharp.Server.Http;
 using ComfySharp.Server.Routes;
@@ -81,13 +82,16 @@ public sealed class ComfySharpServer : IAsyncDisposable
             k.AddServerHeader = false;
             foreach (var address in ListenAddresses(options.Listen)) k.Listen(address, options.Port);
         });
+        // Uploads are bounded by --max-upload-size alone (Kestrel answers 413), not by the form reader's own 128 MB default.
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = options.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         var folders = FoldersOf(options);
         folders.CreateAll();
         ClearTemp(folders.Temp);
 
-        var registry = new NodeRegistry().AddCoreNodes().AddTestingNodes();
+        var registry = new NodeRegistry().AddCoreNodes().AddTestingNodes()
+            .AddImageNodes(new ImagePackOptions(folders) { DisableMetadata = options.DisableMetadata });
         nodes?.Invoke(registry);
 
         IPromptStore store = options.Ephemeral

@@ -25,6 +25,8 @@ public sealed class ServerOptions
     public bool CacheNone { get; set; }
     /// <summary><c>--ephemeral</c>: queue and history in memory only.</summary>
     public bool Ephemeral { get; set; }
+    /// <summary><c>--disable-metadata</c>: saved images carry no prompt/workflow text chunks.</summary>
+    public bool DisableMetadata { get; set; }
     /// <summary><c>--preview-method</c>: none, auto, latent2rgb, taesd.</summary>
     public string PreviewMethod { get; set; } = "none";
     public string? FrontEndRoot { get; set; }

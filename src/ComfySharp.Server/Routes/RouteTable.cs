@@ -13,5 +13,8 @@ internal static class RouteTable
         HistoryRoutes.Map(app);
         InfoRoutes.Map(app);
         JobsRoutes.Map(app);
+        ViewRoutes.Map(app);
+        UploadRoutes.Map(app);
+        ViewMetadataRoutes.Map(app);
     }
 }

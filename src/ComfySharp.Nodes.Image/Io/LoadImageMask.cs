@@ -1,0 +1,37 @@
+using ComfySharp.Engine.Nodes;
+using ComfySharp.Engine.Tensors;
+using ComfySharp.Nodes.Image.Codec;
+
+namespace ComfySharp.Nodes.Image.Io;
+
+/// <summary><c>LoadImageMask</c>: one channel of the first frame as a [1,H,W] mask; alpha is inverted (1 − a).</summary>
+internal sealed class LoadImageMask : INode
+{
+    public static NodeSchema Schema { get; } = SchemaFor(null);
+
+    public static NodeSchema SchemaFor(string? inputFolder) => new("LoadImageMask", "mask")
+    {
+        DisplayName = "Load Image (as Mask)",
+        Inputs = [LoadImage.ImageCombo(inputFolder, imagesOnly: false), Input.Combo("channel", ["alpha", "red", "green", "blue"])],
+        Outputs = [Output.Mask()],
+        ValidatedInputs = ["image"],
+    };
+
+    public async ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
+    {
+        var bytes = await InputFileHooks.ReadAsync(context.Folders, args.String("image"), ct);
+        var frame = ImageDecoder.Decode(bytes).First;
+        var channel = args.String("channel") switch
+        {
+            "alpha" => 3,
+            "red" => 0,
+            "green" => 1,
+            "blue" => 2,
+            var other => throw new InvalidOperationException($"Unknown channel '{other}'."),
+        };
+        // Without alpha Pillow's convert("RGBA") makes it opaque (255), so the mask is all zeros.
+        var plane = ImageTensors.ChannelOf(frame, channel);
+        var mask = new Tensor([1, frame.Height, frame.Width], plane);
+        return NodeOutput.From(channel == 3 ? mask.OneMinus() : mask);
+    }
+}

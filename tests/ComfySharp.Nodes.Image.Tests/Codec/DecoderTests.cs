@@ -1,0 +1,65 @@
+using ComfySharp.Engine.Tensors;
+using ComfySharp.Nodes.Image.Codec;
+using ComfySharp.Nodes.Image.Io;
+
+namespace ComfySharp.Nodes.Image.Tests.Codec;
+
+/// <summary>LoadImage's tensors against Pillow running ComfyUI's loader steps on the same file.</summary>
+public sealed class DecoderTests
+{
+    [Theory]
+    [InlineData("gray16", "png", 0f)]
+    [InlineData("rgb16", "png", 0f)]
+    [InlineData("rgba16", "png", 0f)]
+    [InlineData("gif", "gif", 0f)]
+    [InlineData("palette_transparent", "png", 0f)]
+    [InlineData("la", "png", 0f)]
+    [InlineData("exif3", "jpg", 3 / 255f)]
+    [InlineData("exif6", "jpg", 3 / 255f)]
+    [InlineData("exif8", "jpg", 3 / 255f)]
+    [InlineData("exif2", "jpg", 3 / 255f)]
+    [InlineData("exif5", "jpg", 3 / 255f)]
+    [InlineData("exif7", "jpg", 3 / 255f)]
+    [InlineData("exif4", "jpg", 3 / 255f)]
+    public async Task Load_matches_pillow(string kind, string extension, float tolerance)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var file = folder.File($"{kind}.{extension}");
+        await Reference.RunAsync(ct, "make", kind, file);
+        var expected = await Reference.JsonAsync(ct, "load", file, folder.File("ref"));
+
+        var (image, mask) = LoadImage.ToTensors(ImageDecoder.Decode(await File.ReadAllBytesAsync(file, ct)));
+
+        Assert.Equal(expected["image"]!.AsArray().Select(n => (int)n!), image.Shape);
+        Assert.Equal(expected["mask"]!.AsArray().Select(n => (int)n!), mask.Shape);
+        AssertClose(Reference.ReadFloats(folder.File("ref.image.f32")), image, tolerance);
+        AssertClose(Reference.ReadFloats(folder.File("ref.mask.f32")), mask, tolerance);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_an_image_are_refused()
+    {
+        Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode("<html>not an image</html>"u8.ToArray()));
+        Assert.False(ImageDecoder.TryIdentify("GIF89a"u8.ToArray(), out _, out _));
+        Assert.False(ImageDecoder.TryIdentify([], out _, out _));
+    }
+
+    internal static void AssertClose(float[] expected, Tensor actual, float tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var span = actual.Span;
+        var worst = 0f;
+        var at = -1;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var d = MathF.Abs(expected[i] - span[i]);
+            if (d > worst)
+            {
+                worst = d;
+                at = i;
+            }
+        }
+        Assert.True(worst <= tolerance, $"largest difference {worst} at {at}: expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? span[at] : 0)}");
+    }
+}
