@@ -61,7 +61,8 @@ internal static class ViewRoutes
             return;
         }
         context.Response.Headers.ContentDisposition = ContentDisposition(baseName);
-        var channel = query.TryGetValue("channel", out var c) ? c.ToString() : "rgba";
+        // ComfyUI reads a missing channel as "" for previews and as "rgba" for the raw file.
+        var channel = query.TryGetValue("channel", out var c) ? c.ToString() : "";
         if (query.TryGetValue("preview", out var preview))
         {
             await PreviewAsync(context, file, preview.ToString(), channel);
