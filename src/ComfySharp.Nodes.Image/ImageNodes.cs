@@ -1,5 +1,8 @@
 using ComfySharp.Engine.Nodes;
+using ComfySharp.Nodes.Image.Color;
 using ComfySharp.Nodes.Image.Io;
+using ComfySharp.Nodes.Image.Masks;
+using ComfySharp.Nodes.Image.Transform;
 
 namespace ComfySharp.Nodes.Image;
 
@@ -14,6 +17,14 @@ public static class ImageNodes
         registry.Add(() => new LoadImage(), LoadImage.SchemaFor(folders.Input), InputFileHooks.Fingerprint(folders), InputFileHooks.Validate(folders));
         registry.Add(() => new LoadImageMask(), LoadImageMask.SchemaFor(folders.Input), InputFileHooks.Fingerprint(folders),
             InputFileHooks.Validate(folders));
+        registry.Add<ImageScale>().Add<ImageScaleBy>().Add<ImageInvert>().Add<ImageBatch>().Add<ImagePadForOutpaint>().Add<EmptyImage>();
+        // comfy_extras/nodes_images.py
+        registry.Add<ImageCrop>();
+        // comfy_extras/nodes_post_processing.py (ImageQuantize is not implemented: it needs Pillow's median-cut palette)
+        registry.Add<ImageBlend>().Add<ImageBlur>().Add<ImageSharpen>().Add<ImageScaleToTotalPixels>();
+        // comfy_extras/nodes_mask.py
+        registry.Add<ImageCompositeMasked>().Add<MaskToImage>().Add<ImageToMask>().Add<SolidMask>().Add<InvertMask>().Add<CropMask>()
+            .Add<MaskComposite>().Add<FeatherMask>().Add<GrowMask>().Add<ThresholdMask>();
         // custom_nodes/websocket_image_save.py
         registry.Add<SaveImageWebsocket>();
         return registry;

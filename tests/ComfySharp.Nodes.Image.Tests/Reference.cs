@@ -6,18 +6,18 @@ namespace ComfySharp.Nodes.Image.Tests;
 /// <summary>Runs Fixtures/reference.py with Debian's /usr/bin/python3 (Pillow, numpy, torch): an independent implementation to compare with.</summary>
 internal static class Reference
 {
-    private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "Fixtures", "reference.py");
+    public static Task<string> RunAsync(CancellationToken ct, params string[] args) => RunScriptAsync("reference.py", args, ct);
 
-    public static async Task<string> RunAsync(CancellationToken ct, params string[] args)
+    public static async Task<string> RunScriptAsync(string script, string[] args, CancellationToken ct)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fixtures", script));
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var error = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"reference.py {string.Join(' ', args)} failed: {await error}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed: {await error}");
         return await output;
     }
 
