@@ -5,9 +5,8 @@ namespace ComfySharp.Diffusion.Onnx;
 
 /// <summary>
 /// Builds an ONNX graph node by node and writes it as a ModelProto. Weights are declared, not embedded: each is an
-/// initializer without data, whose bytes ONNX Runtime gets from the session options
-/// (<see cref="OnnxSessionFactory"/>), so the serialized model stays a few hundred kilobytes whatever the checkpoint.
-/// Small constants (shapes, scalars) are embedded.
+/// initializer marked as external data pointing into the checkpoint file (<see cref="CheckpointWeights"/>), so the
+/// serialized model stays a few hundred kilobytes whatever the checkpoint. Small constants (shapes, scalars) are embedded.
 /// </summary>
 internal sealed partial class OnnxGraph
 {
@@ -19,16 +18,22 @@ internal sealed partial class OnnxGraph
     private readonly List<ProtoWriter> _constants = [];
     private readonly List<ProtoWriter> _inputs = [];
     private readonly List<ProtoWriter> _outputs = [];
-    private readonly Dictionary<string, WeightRef> _weights = new(StringComparer.Ordinal);
+    private readonly List<ProtoWriter> _weightProtos = [];
+    private readonly Dictionary<string, (Value Value, long[] Shape)> _weights = new(StringComparer.Ordinal);
     private readonly string _name;
+    private readonly IWeightCatalog? _catalog;
     private int _counter;
 
-    public OnnxGraph(string name)
+    public OnnxGraph(string name, IWeightCatalog? weights = null)
     {
         _name = name;
+        _catalog = weights;
     }
 
-    public IReadOnlyCollection<WeightRef> Weights => _weights.Values;
+    /// <summary>Folder of the files the weights point into (null when the graph has no weights).</summary>
+    public string? WeightFolder => _weights.Count > 0 ? _catalog!.Folder : null;
+
+    public int WeightCount => _weights.Count;
 
     public int NodeCount => _nodes.Count;
 
@@ -46,17 +51,38 @@ internal sealed partial class OnnxGraph
         _outputs.Add(ValueInfo(name, type, dims));
     }
 
-    /// <summary>A float32 weight supplied at session creation from the checkpoint tensor <paramref name="key"/>.</summary>
+    /// <summary>
+    /// The checkpoint tensor <paramref name="key"/> as a float32 value of <paramref name="shape"/> (same element count as
+    /// stored; a reshape is free). F16/BF16 weights get a Cast, which ONNX Runtime folds into one float32 copy.
+    /// </summary>
     public Value Weight(string key, long[] shape)
     {
         if (_weights.TryGetValue(key, out var existing))
         {
             if (!existing.Shape.AsSpan().SequenceEqual(shape)) throw new InvalidOperationException($"Weight '{key}' declared with two shapes.");
-            return new Value(existing.Name);
+            return existing.Value;
         }
-        var weight = new WeightRef(key, key, shape);
-        _weights.Add(key, weight);
-        return new Value(weight.Name);
+        if (_catalog is null) throw new InvalidOperationException("This graph was built without a weight catalog.");
+        var location = _catalog.Locate(key);
+        long count = 1;
+        foreach (var d in shape) count *= d;
+        if (location.ElementCount != count)
+        {
+            throw new Safetensors.SafetensorsException(location.FileName,
+                $"tensor '{key}' has {location.ElementCount} elements, the model needs [{string.Join(", ", shape)}]");
+        }
+
+        var stored = location.DType switch
+        {
+            Safetensors.SafetensorsDType.F32 => OnnxDataType.Float,
+            Safetensors.SafetensorsDType.F16 => OnnxDataType.Float16,
+            _ => OnnxDataType.BFloat16,
+        };
+        var name = "w" + _weights.Count.ToString(CultureInfo.InvariantCulture);
+        _weightProtos.Add(ExternalTensor(name, stored, shape, location));
+        var value = stored == OnnxDataType.Float ? new Value(name) : Op("Cast", [new Value(name)], Attr.Int("to", (long)OnnxDataType.Float));
+        _weights.Add(key, (value, shape));
+        return value;
     }
 
     public Value Constant(float[] values, params long[] shape)
@@ -129,7 +155,7 @@ internal sealed partial class OnnxGraph
         foreach (var n in _nodes) graph.Message(OnnxFields.Graph.Node, n);
         graph.String(OnnxFields.Graph.Name, _name);
         foreach (var c in _constants) graph.Message(OnnxFields.Graph.Initializer, c);
-        foreach (var w in _weights.Values) graph.Message(OnnxFields.Graph.Initializer, ExternalTensor(w));
+        foreach (var w in _weightProtos) graph.Message(OnnxFields.Graph.Initializer, w);
         foreach (var i in _inputs) graph.Message(OnnxFields.Graph.Input, i);
         foreach (var o in _outputs) graph.Message(OnnxFields.Graph.Output, o);
 
@@ -145,18 +171,26 @@ internal sealed partial class OnnxGraph
         return model.ToArray();
     }
 
-    /// <summary>
-    /// An initializer with a name, type and shape but no data: ONNX Runtime uses the OrtValue of the same name given to
-    /// <c>SessionOptions.AddInitializer</c> instead. (Marking it as external data instead makes ONNX Runtime look for the
-    /// file at load time, and <c>AddExternalInitializers</c> copies the data into the graph.)
-    /// </summary>
-    private static ProtoWriter ExternalTensor(WeightRef w)
+    /// <summary>An initializer whose bytes are a range of a file in the weight folder (ONNX external data).</summary>
+    private static ProtoWriter ExternalTensor(string name, OnnxDataType type, long[] shape, WeightLocation location)
     {
         var t = new ProtoWriter();
-        t.PackedInt64(OnnxFields.Tensor.Dims, w.Shape);
-        t.Int64(OnnxFields.Tensor.DataType, (long)OnnxDataType.Float);
-        t.String(OnnxFields.Tensor.Name, w.Name);
+        t.PackedInt64(OnnxFields.Tensor.Dims, shape);
+        t.Int64(OnnxFields.Tensor.DataType, (long)type);
+        t.String(OnnxFields.Tensor.Name, name);
+        t.Message(OnnxFields.Tensor.ExternalData, Entry("location", location.FileName));
+        t.Message(OnnxFields.Tensor.ExternalData, Entry("offset", location.Offset.ToString(CultureInfo.InvariantCulture)));
+        t.Message(OnnxFields.Tensor.ExternalData, Entry("length", location.ByteLength.ToString(CultureInfo.InvariantCulture)));
+        t.Int64(OnnxFields.Tensor.DataLocation, OnnxFields.Tensor.LocationExternal);
         return t;
+    }
+
+    private static ProtoWriter Entry(string key, string value)
+    {
+        var e = new ProtoWriter();
+        e.String(OnnxFields.StringStringEntry.Key, key);
+        e.String(OnnxFields.StringStringEntry.Value, value);
+        return e;
     }
 
     private static ProtoWriter ValueInfo(string name, OnnxDataType type, object[] dims)

@@ -3,18 +3,23 @@ using Microsoft.ML.OnnxRuntime;
 namespace ComfySharp.Diffusion.Onnx;
 
 /// <summary>
-/// An ONNX Runtime session over a graph built in C#, with its weights added as initializers that point at the weight
-/// source's memory (<c>SessionOptions.AddInitializer</c>: ONNX Runtime uses the buffer as is instead of reading data
-/// from the model). The weight source must outlive this session.
+/// An ONNX Runtime session over a graph built in C#. The serialized model holds only the graph; its weights are
+/// external data in the checkpoint file, which ONNX Runtime finds through the session's external-initializer folder
+/// (the model is loaded from bytes, so it has no folder of its own).
 /// </summary>
+/// <remarks>
+/// Why not <c>SessionOptions.AddInitializer</c> with OrtValues over the mapped file: ONNX Runtime 1.31 still validates
+/// the data of every initializer above 127 bytes in the model itself before it looks at the session's initializers,
+/// so a data-less placeholder is refused; and the C# API has no <c>AddExternalInitializers</c> (which copies anyway).
+/// </remarks>
 internal sealed class OnnxModelSession : IDisposable
 {
-    private readonly SessionOptions _options;
+    /// <summary>ONNX Runtime's session config key for where external data of a model loaded from bytes lives.</summary>
+    private const string ExternalFolderKey = "session.model_external_initializers_file_folder_path";
 
-    private OnnxModelSession(InferenceSession session, SessionOptions options, int modelBytes)
+    private OnnxModelSession(InferenceSession session, int modelBytes)
     {
         Session = session;
-        _options = options;
         ModelBytes = modelBytes;
     }
 
@@ -23,31 +28,18 @@ internal sealed class OnnxModelSession : IDisposable
     /// <summary>Size of the serialized graph (weights excluded).</summary>
     public int ModelBytes { get; }
 
-    public static OnnxModelSession Create(OnnxGraph graph, IWeightSource weights, int intraOpThreads = 0)
+    public static OnnxModelSession Create(OnnxGraph graph, int intraOpThreads = 0)
     {
         var model = graph.ToModel();
-        var options = new SessionOptions
+        using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        try
-        {
-            foreach (var w in graph.Weights) options.AddInitializer(w.Name, weights.Get(w.Key, w.Shape));
-            var session = new InferenceSession(model, options);
-            return new OnnxModelSession(session, options, model.Length);
-        }
-        catch
-        {
-            options.Dispose();
-            throw;
-        }
+        if (graph.WeightFolder is { } folder) options.AddSessionConfigEntry(ExternalFolderKey, folder);
+        return new OnnxModelSession(new InferenceSession(model, options), model.Length);
     }
 
-    public void Dispose()
-    {
-        Session.Dispose();
-        _options.Dispose();
-    }
+    public void Dispose() => Session.Dispose();
 }

@@ -27,14 +27,11 @@ public sealed class OnnxSessionTests : IDisposable
             TensorToWrite.FromFloats("fc.bias", dtype, [2], b),
         ]);
 
-        var graph = new OnnxGraph("linear");
+        using var file = SafetensorsFile.Open(path);
+        var graph = new OnnxGraph("linear", new CheckpointWeights(file));
         var x = graph.Input("x", OnnxDataType.Float, "n", 3);
         graph.Output(graph.Linear(x, "fc", 3, 2), "y", OnnxDataType.Float, "n", 2);
-
-        using var file = SafetensorsFile.Open(path);
-        using var weights = new CheckpointWeights(file);
-        using var session = OnnxModelSession.Create(graph, weights);
-        Assert.Equal(dtype == SafetensorsDType.F32 ? 0 : 8 * 4, weights.ConvertedBytes);
+        using var session = OnnxModelSession.Create(graph);
         Assert.True(session.ModelBytes < 1024);
 
         using var input = OrtValue.CreateTensorValueFromMemory(new float[] { 1, 0, -1, 2, 2, 2 }, [2, 3]);
@@ -52,13 +49,12 @@ public sealed class OnnxSessionTests : IDisposable
             TensorToWrite.FromFloats("fc.weight", SafetensorsDType.F32, [3, 3], new float[9]),
             TensorToWrite.FromFloats("fc.bias", SafetensorsDType.F32, [2], new float[2]),
         ]);
-        var graph = new OnnxGraph("linear");
-        var x = graph.Input("x", OnnxDataType.Float, "n", 3);
-        graph.Output(graph.Linear(x, "fc", 3, 2), "y", OnnxDataType.Float, "n", 2);
         using var file = SafetensorsFile.Open(path);
-        using var weights = new CheckpointWeights(file);
-        var e = Assert.Throws<SafetensorsException>(() => OnnxModelSession.Create(graph, weights));
+        var graph = new OnnxGraph("linear", new CheckpointWeights(file));
+        var x = graph.Input("x", OnnxDataType.Float, "n", 3);
+        var e = Assert.Throws<SafetensorsException>(() => graph.Linear(x, "fc", 3, 2));
         Assert.Contains("'w.safetensors'", e.Message);
-        Assert.Contains("'fc.weight' has shape [3, 3], the model needs [2, 3]", e.Message);
+        Assert.Contains("'fc.weight' has 9 elements, the model needs [2, 3]", e.Message);
+        Assert.Contains("no tensor 'other.weight'", Assert.Throws<SafetensorsException>(() => graph.Linear(x, "other", 3, 2)).Message);
     }
 }
