@@ -92,7 +92,87 @@ def clip(sd, x, opt):
     return F.layer_norm(x, (w,), sd[p + "final_layer_norm.weight"], sd[p + "final_layer_norm.bias"], 1e-5)
 
 
-MODELS = {"clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)}}
+def conv(sd, key, x, stride=1, padding=None):
+    w = sd[key + ".weight"]
+    if w.dim() == 2:
+        w = w[:, :, None, None]
+    if padding is None:
+        padding = w.shape[-1] // 2
+    return F.conv2d(x, w, sd[key + ".bias"], stride=stride, padding=padding)
+
+
+def group_norm(sd, key, x, eps):
+    return F.group_norm(x, 32, sd[key + ".weight"], sd[key + ".bias"], eps)
+
+
+def silu(x):
+    return x * torch.sigmoid(x)
+
+
+def vae_res(sd, p, x):
+    h = conv(sd, p + ".conv1", silu(group_norm(sd, p + ".norm1", x, 1e-6)))
+    h = conv(sd, p + ".conv2", silu(group_norm(sd, p + ".norm2", h, 1e-6)))
+    if p + ".nin_shortcut.weight" in sd:
+        x = conv(sd, p + ".nin_shortcut", x)
+    return x + h
+
+
+def vae_attn(sd, p, x):
+    b, c, hh, ww = x.shape
+    h = group_norm(sd, p + ".norm", x, 1e-6)
+    q, k, v = (conv(sd, f"{p}.{n}", h).reshape(b, c, hh * ww) for n in "qkv")
+    weights = torch.softmax(torch.bmm(q.transpose(1, 2), k) * c ** -0.5, dim=-1)  # [b, hw, hw]
+    out = torch.bmm(v, weights.transpose(1, 2)).reshape(b, c, hh, ww)
+    return x + conv(sd, p + ".proj_out", out)
+
+
+def vae_mid(sd, p, x):
+    return vae_res(sd, p + ".block_2", vae_attn(sd, p + ".attn_1", vae_res(sd, p + ".block_1", x)))
+
+
+def count(sd, prefix):
+    n = 0
+    while any(k.startswith(f"{prefix}{n}.") for k in sd):
+        n += 1
+    return n
+
+
+def vae_decode(sd, z, opt):
+    p = opt["prefix"]
+    if p + "post_quant_conv.weight" in sd:
+        z = conv(sd, p + "post_quant_conv", z)
+    h = vae_mid(sd, p + "decoder.mid", conv(sd, p + "decoder.conv_in", z))
+    levels = count(sd, p + "decoder.up.")
+    for i in reversed(range(levels)):
+        for j in range(count(sd, f"{p}decoder.up.{i}.block.")):
+            h = vae_res(sd, f"{p}decoder.up.{i}.block.{j}", h)
+        if i != 0:
+            h = conv(sd, f"{p}decoder.up.{i}.upsample.conv", F.interpolate(h, scale_factor=2.0, mode="nearest"))
+    h = conv(sd, p + "decoder.conv_out", silu(group_norm(sd, p + "decoder.norm_out", h, 1e-6)))
+    return torch.clamp((h + 1.0) / 2.0, 0.0, 1.0).permute(0, 2, 3, 1)
+
+
+def vae_encode(sd, image, opt):
+    p = opt["prefix"]
+    h = conv(sd, p + "encoder.conv_in", image.permute(0, 3, 1, 2) * 2.0 - 1.0)
+    levels = count(sd, p + "encoder.down.")
+    for i in range(levels):
+        for j in range(count(sd, f"{p}encoder.down.{i}.block.")):
+            h = vae_res(sd, f"{p}encoder.down.{i}.block.{j}", h)
+        if i != levels - 1:
+            h = conv(sd, f"{p}encoder.down.{i}.downsample.conv", F.pad(h, (0, 1, 0, 1)), stride=2, padding=0)
+    h = vae_mid(sd, p + "encoder.mid", h)
+    h = conv(sd, p + "encoder.conv_out", silu(group_norm(sd, p + "encoder.norm_out", h, 1e-6)))
+    if p + "quant_conv.weight" in sd:
+        h = conv(sd, p + "quant_conv", h)
+    return torch.chunk(h, 2, dim=1)[0]
+
+
+MODELS = {
+    "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},
+    "vae_decode": lambda sd, inputs, opt: {"image": vae_decode(sd, inputs["latent"], opt)},
+    "vae_encode": lambda sd, inputs, opt: {"latent": vae_encode(sd, inputs["image"], opt)},
+}
 
 
 def main():
