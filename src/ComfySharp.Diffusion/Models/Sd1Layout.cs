@@ -47,7 +47,7 @@ internal static class Sd1Layout
 
         ResBlock(list, p + "middle_block.0", ch, ch, c.TimeEmbedDim);
         if (c.MiddleAttentionDepth > 0) Transformer(list, p + "middle_block.1", ch, c.MiddleAttentionDepth, c.ContextDim);
-        ResBlock(list, p + "middle_block.2", ch, ch, c.TimeEmbedDim);
+        ResBlock(list, $"{p}middle_block.{(c.MiddleAttentionDepth > 0 ? 2 : 1)}", ch, ch, c.TimeEmbedDim);
 
         block = 0;
         for (var level = c.ChannelMult.Length - 1; level >= 0; level--)

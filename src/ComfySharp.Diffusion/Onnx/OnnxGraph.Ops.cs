@@ -17,7 +17,10 @@ internal sealed partial class OnnxGraph
     public Value Concat(long axis, params Value[] values) => Op("Concat", values, Attr.Int("axis", axis));
 
     /// <summary>Elements [start, end) of a 1-D tensor (a shape).</summary>
-    public Value Slice(Value x, long start, long end) => Op("Slice", [x, ConstantInt64(start), ConstantInt64(end), ConstantInt64(0)]);
+    public Value Slice(Value x, long start, long end) => SliceAxis(x, start, end, 0);
+
+    /// <summary>Elements [start, end) along <paramref name="axis"/>.</summary>
+    public Value SliceAxis(Value x, long start, long end, long axis) => Op("Slice", [x, ConstantInt64(start), ConstantInt64(end), ConstantInt64(axis)]);
 
 
     /// <summary>x · sigmoid(x).</summary>
@@ -82,6 +85,14 @@ internal sealed partial class OnnxGraph
     public Value Upsample2x(Value x)
         => Op("Resize", [x, new Value(""), Constant([1f, 1f, 2f, 2f], 4)],
             Attr.String("mode", "nearest"), Attr.String("coordinate_transformation_mode", "asymmetric"), Attr.String("nearest_mode", "floor"));
+
+    /// <summary>Nearest-neighbour resize of [B, C, H, W] to the spatial size of <paramref name="like"/> (ComfyUI's Upsample with output_shape).</summary>
+    public Value UpsampleLike(Value x, Value like)
+    {
+        var sizes = Concat(0, Slice(Shape(x), 0, 2), Slice(Shape(like), 2, 4));
+        return Op("Resize", [x, new Value(""), new Value(""), sizes],
+            Attr.String("mode", "nearest"), Attr.String("coordinate_transformation_mode", "asymmetric"), Attr.String("nearest_mode", "floor"));
+    }
 
     /// <summary>Zero padding of the last two axes: pads = [top, left, bottom, right].</summary>
     public Value Pad2d(Value x, long top, long left, long bottom, long right)

@@ -168,7 +168,75 @@ def vae_encode(sd, image, opt):
     return torch.chunk(h, 2, dim=1)[0]
 
 
+def unet_res(sd, p, x, emb):
+    h = conv(sd, p + ".in_layers.2", silu(group_norm(sd, p + ".in_layers.0", x, 1e-5)))
+    h = h + linear(sd, p + ".emb_layers.1", silu(emb))[:, :, None, None]
+    h = conv(sd, p + ".out_layers.3", silu(group_norm(sd, p + ".out_layers.0", h, 1e-5)))
+    if p + ".skip_connection.weight" in sd:
+        x = conv(sd, p + ".skip_connection", x)
+    return x + h
+
+
+def unet_transformer(sd, p, x, context, heads):
+    b, c, hh, ww = x.shape
+    h = conv(sd, p + ".proj_in", group_norm(sd, p + ".norm", x, 1e-6))
+    t = h.reshape(b, c, hh * ww).transpose(1, 2)
+    for d in range(count(sd, p + ".transformer_blocks.")):
+        q = f"{p}.transformer_blocks.{d}"
+        n = F.layer_norm(t, (c,), sd[q + ".norm1.weight"], sd[q + ".norm1.bias"], 1e-5)
+        a = heads_attention(*(linear(sd, f"{q}.attn1.to_{m}", n, bias=False) for m in "qkv"), heads)
+        t = t + linear(sd, q + ".attn1.to_out.0", a)
+        n = F.layer_norm(t, (c,), sd[q + ".norm2.weight"], sd[q + ".norm2.bias"], 1e-5)
+        a = heads_attention(linear(sd, q + ".attn2.to_q", n, bias=False), linear(sd, q + ".attn2.to_k", context, bias=False),
+                            linear(sd, q + ".attn2.to_v", context, bias=False), heads)
+        t = t + linear(sd, q + ".attn2.to_out.0", a)
+        n = F.layer_norm(t, (c,), sd[q + ".norm3.weight"], sd[q + ".norm3.bias"], 1e-5)
+        value, gate = linear(sd, q + ".ff.net.0.proj", n).chunk(2, dim=-1)
+        t = t + linear(sd, q + ".ff.net.2", value * F.gelu(gate))
+    h = t.transpose(1, 2).reshape(b, c, hh, ww)
+    return conv(sd, p + ".proj_out", h) + x
+
+
+def unet_block(sd, p, h, emb, context, heads, skip_shape=None):
+    """Runs the layers stored under p (p.0, p.1, ...) in order, whatever their kind."""
+    i = 0
+    while any(k.startswith(f"{p}.{i}.") for k in sd):
+        q = f"{p}.{i}"
+        if q + ".in_layers.0.weight" in sd:
+            h = unet_res(sd, q, h, emb)
+        elif q + ".proj_in.weight" in sd:
+            h = unet_transformer(sd, q, h, context, heads)
+        elif q + ".op.weight" in sd:
+            h = conv(sd, q + ".op", h, stride=2, padding=1)
+        elif q + ".conv.weight" in sd:
+            h = conv(sd, q + ".conv", F.interpolate(h, size=skip_shape[-2:], mode="nearest"))
+        else:
+            h = conv(sd, q, h)
+        i += 1
+    return h
+
+
+def unet(sd, x, t, context, opt):
+    p, heads = opt["prefix"], opt["heads"]
+    mc = sd[p + "input_blocks.0.0.weight"].shape[0]
+    half = mc // 2
+    freqs = torch.exp(-math.log(10000) * torch.arange(half, dtype=torch.float32) / half)
+    args = t[:, None] * freqs[None]
+    emb = torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+    emb = linear(sd, p + "time_embed.2", silu(linear(sd, p + "time_embed.0", emb)))
+    hs, h = [], x
+    for i in range(count(sd, p + "input_blocks.")):
+        h = unet_block(sd, f"{p}input_blocks.{i}", h, emb, context, heads)
+        hs.append(h)
+    h = unet_block(sd, p + "middle_block", h, emb, context, heads)
+    for i in range(count(sd, p + "output_blocks.")):
+        h = torch.cat([h, hs.pop()], dim=1)
+        h = unet_block(sd, f"{p}output_blocks.{i}", h, emb, context, heads, hs[-1].shape if hs else None)
+    return conv(sd, p + "out.2", silu(group_norm(sd, p + "out.0", h, 1e-5)))
+
+
 MODELS = {
+    "unet": lambda sd, inputs, opt: {"out": unet(sd, inputs["x"], inputs["timesteps"], inputs["context"], opt)},
     "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},
     "vae_decode": lambda sd, inputs, opt: {"image": vae_decode(sd, inputs["latent"], opt)},
     "vae_encode": lambda sd, inputs, opt: {"latent": vae_encode(sd, inputs["image"], opt)},
