@@ -5,11 +5,12 @@ cd "$(dirname "$0")"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages the interop and image tests need: websocket-client for the seed document's Python flow (Debian installs it for
+# Debian packages the tests need: websocket-client for the seed document's Python flow (Debian installs it for
 # /usr/bin/python3 only) and Node.js with npm for the npm ComfyUI SDK. One apt-get update, only when something is missing.
 missing=()
 /usr/bin/python3 -c 'import websocket' 2>/dev/null || missing+=(python3-websocket)
-# Pillow, numpy and torch compute the image tests' independent reference outputs (tests/ComfySharp.Nodes.Image.Tests/Fixtures).
+# Pillow, numpy and torch compute the image tests' independent reference outputs (tests/ComfySharp.Nodes.Image.Tests/Fixtures);
+# numpy and torch the diffusion tests' own reference models (tests/ComfySharp.Diffusion.Tests/Reference).
 /usr/bin/python3 -c 'import PIL' 2>/dev/null || missing+=(python3-pil)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
