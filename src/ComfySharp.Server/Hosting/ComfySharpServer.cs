@@ -6,6 +6,8 @@ using ComfySharp.Engine.Nodes;
 using ComfySharp.Engine.Queue;
 using ComfySharp.Engine.Validation;
 using ComfySharp.Nodes.Core;
+using ComfySharp.Nodes.Diffusion;
+using ComfySharp.Nodes.Diffusion.Models;
 using ComfySharp.Nodes.Image;
 using ComfySharp.Nodes.Testing;
 using ComfySharp.Server.Http;
@@ -90,8 +92,12 @@ public sealed class ComfySharpServer : IAsyncDisposable
         folders.CreateAll();
         ClearTemp(folders.Temp);
 
+        var unloading = new ModelUnloading();
+        var models = new ModelCache(new DiffusionPackOptions(folders));
+        unloading.Register(models.UnloadAll);
         var registry = new NodeRegistry().AddCoreNodes().AddTestingNodes()
-            .AddImageNodes(new ImagePackOptions(folders) { DisableMetadata = options.DisableMetadata });
+            .AddImageNodes(new ImagePackOptions(folders) { DisableMetadata = options.DisableMetadata })
+            .AddDiffusionNodes(models);
         nodes?.Invoke(registry);
 
         IPromptStore store = options.Ephemeral
@@ -103,6 +109,9 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(folders);
         builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(unloading);
+        // A factory registration makes the container dispose the loaded models at shutdown.
+        builder.Services.AddSingleton(_ => models);
         // A factory registration makes the container dispose the store (draining its writes) at shutdown.
         builder.Services.AddSingleton<IPromptStore>(_ => store);
         builder.Services.AddSingleton(hub);

@@ -6,20 +6,30 @@ using ComfySharp.Engine.Nodes;
 namespace ComfySharp.Server.Routes;
 
 /// <summary>
-/// <c>/object_info</c> generated from the schemas and kept until the input folder changes: LoadImage's combo lists that folder's
-/// files, which ComfyUI re-reads on every request. A folder's modification time moves whenever an entry is added, removed or renamed.
+/// <c>/object_info</c> generated from the schemas and kept until a listed folder changes: LoadImage's combo lists the input
+/// folder's files and the model loaders list model folders, which ComfyUI re-reads on every request. A folder's modification
+/// time moves whenever an entry is added, removed or renamed.
 /// </summary>
 internal sealed class ObjectInfoCache(NodeRegistry registry, EngineFolders folders)
 {
     private readonly Lock _lock = new();
+    private readonly string[] _listed =
+        [folders.Input, Path.Combine(folders.Models, "checkpoints"), Path.Combine(folders.Models, "vae")];
     private byte[]? _all;
-    private DateTime _inputStamp;
+    private long _inputStamp;
+
+    private long Stamp()
+    {
+        var hash = new HashCode();
+        foreach (var folder in _listed) hash.Add(Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder).Ticks : 0);
+        return hash.ToHashCode();
+    }
 
     public byte[] All
     {
         get
         {
-            var stamp = Directory.Exists(folders.Input) ? Directory.GetLastWriteTimeUtc(folders.Input) : default;
+            var stamp = Stamp();
             lock (_lock)
             {
                 if (_all is null || stamp != _inputStamp)

@@ -53,12 +53,14 @@ internal static class QueueRoutes
         await JsonResults.Ok(context);
     }
 
-    private static async Task FreeAsync(HttpContext context, PromptWorker worker)
+    private static async Task FreeAsync(HttpContext context, PromptWorker worker, ModelUnloading unloading)
     {
         var body = await ReadObjectAsync(context);
         if (body is null) return;
-        // There are no models to unload in this node set; free_memory drops every cached result.
-        if (PromptRoutes.IsTruthy(body["free_memory"])) worker.RequestFreeMemory();
+        // ComfyUI: free_memory drops every cached result and implies unload_models, which frees loaded models.
+        var freeMemory = PromptRoutes.IsTruthy(body["free_memory"]);
+        if (freeMemory) worker.RequestFreeMemory();
+        if (freeMemory || PromptRoutes.IsTruthy(body["unload_models"])) _ = unloading.UnloadAllAsync();
         await JsonResults.Ok(context);
     }
 

@@ -1,0 +1,26 @@
+using ComfySharp.Engine.Graph;
+
+namespace ComfySharp.Nodes.Diffusion;
+
+/// <summary>
+/// Where the diffusion pack finds its files. Checkpoints, VAEs and embeddings in ComfyUI's model folders under
+/// <c>models/</c>. The CLIP tokenizer (<c>vocab.json</c> + <c>merges.txt</c>, e.g. ComfyUI's <c>comfy/sd1_tokenizer</c> or a
+/// diffusers <c>tokenizer</c> folder) in <see cref="TokenizerFolder"/> when set (COMFYSHARP_SD1_TOKENIZER), else
+/// <c>models/tokenizers/sd1_tokenizer</c>, else <c>comfy/sd1_tokenizer</c> under the base folder (a ComfyUI install
+/// used as base directory).
+/// </summary>
+public sealed record DiffusionPackOptions(EngineFolders Folders)
+{
+    public string? TokenizerFolder { get; init; } = Environment.GetEnvironmentVariable("COMFYSHARP_SD1_TOKENIZER");
+
+    public string Checkpoints => Path.Combine(Folders.Models, "checkpoints");
+    public string Vae => Path.Combine(Folders.Models, "vae");
+    public string Embeddings => Path.Combine(Folders.Models, "embeddings");
+
+    public IEnumerable<string> TokenizerCandidates()
+    {
+        if (!string.IsNullOrEmpty(TokenizerFolder)) yield return TokenizerFolder;
+        yield return Path.Combine(Folders.Models, "tokenizers", "sd1_tokenizer");
+        yield return Path.Combine(Folders.Base, "comfy", "sd1_tokenizer");
+    }
+}

@@ -1,0 +1,124 @@
+using ComfySharp.Diffusion.Text;
+
+namespace ComfySharp.Nodes.Diffusion.Models;
+
+/// <summary>
+/// Loaded checkpoints, VAEs and the tokenizer, shared by every prompt of the server. A file is loaded again when it
+/// changed on disk. <see cref="UnloadAll"/> (<c>/free</c> with <c>unload_models</c>) waits for running model calls and
+/// frees everything; values still held by the output cache load their model again when next used.
+/// </summary>
+public sealed class ModelCache : IDisposable
+{
+    private readonly DiffusionPackOptions _options;
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly Dictionary<string, (FileStamp Stamp, object Model)> _models = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _retired = [];
+    private readonly Lock _loadLock = new();
+    private ClipBpeTokenizer? _tokenizer;
+
+    public ModelCache(DiffusionPackOptions options)
+    {
+        _options = options;
+    }
+
+    public DiffusionPackOptions Options => _options;
+
+    /// <summary>Number of files loaded now.</summary>
+    public int LoadedCount
+    {
+        get
+        {
+            lock (_loadLock) return _models.Count;
+        }
+    }
+
+    /// <summary>Runs <paramref name="use"/> with the loaded checkpoint; an unload waits until it returns.</summary>
+    internal T WithCheckpoint<T>(string path, Func<LoadedCheckpoint, T> use) => With(path, LoadedCheckpoint.Open, use);
+
+    internal T WithVaeFile<T>(string path, Func<LoadedVaeFile, T> use) => With(path, LoadedVaeFile.Open, use);
+
+    private T With<TModel, T>(string path, Func<string, TModel> open, Func<TModel, T> use) where TModel : class, IDisposable
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            return use(Get(path, open));
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    private TModel Get<TModel>(string path, Func<string, TModel> open) where TModel : class, IDisposable
+    {
+        var stamp = FileStamp.Of(path);
+        lock (_loadLock)
+        {
+            if (_models.TryGetValue(path, out var entry))
+            {
+                if (entry.Stamp == stamp && entry.Model is TModel model) return model;
+                // Changed on disk: another prompt may still be using the old one, so it is freed at the next unload.
+                _retired.Add((IDisposable)entry.Model);
+            }
+            var loaded = open(path);
+            _models[path] = (stamp, loaded);
+            return loaded;
+        }
+    }
+
+    internal ClipBpeTokenizer Tokenizer()
+    {
+        lock (_loadLock)
+        {
+            if (_tokenizer is not null) return _tokenizer;
+            foreach (var folder in _options.TokenizerCandidates())
+            {
+                if (File.Exists(Path.Combine(folder, "vocab.json")) && File.Exists(Path.Combine(folder, "merges.txt")))
+                {
+                    return _tokenizer = ClipBpeTokenizer.Load(folder);
+                }
+            }
+            throw new InvalidOperationException(
+                "The CLIP tokenizer files (vocab.json and merges.txt) were not found. Copy ComfyUI's comfy/sd1_tokenizer folder (or a diffusers "
+                + "model's tokenizer folder) to models/tokenizers/sd1_tokenizer, or point COMFYSHARP_SD1_TOKENIZER at it.");
+        }
+    }
+
+    internal EmbeddingLibrary Embeddings() => new([_options.Embeddings]);
+
+    /// <summary>Frees every loaded model; waits for model calls in progress.</summary>
+    public void UnloadAll()
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            lock (_loadLock)
+            {
+                foreach (var (_, model) in _models.Values) ((IDisposable)model).Dispose();
+                foreach (var model in _retired) model.Dispose();
+                _models.Clear();
+                _retired.Clear();
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        UnloadAll();
+        _gate.Dispose();
+    }
+
+    private readonly record struct FileStamp(long Length, DateTime Modified)
+    {
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc) : default;
+        }
+    }
+}
