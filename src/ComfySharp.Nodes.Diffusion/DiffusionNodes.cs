@@ -10,7 +10,7 @@ namespace ComfySharp.Nodes.Diffusion;
 public static class DiffusionNodes
 {
     /// <summary>
-    /// Registers the nodes that work end to end today. Sampling (KSampler), tiled VAE, latent upscaling and LoRA loading
+    /// Registers the nodes that work end to end today. Sampling (KSampler), tiled VAE and LoRA loading
     /// are not registered: they are not built yet.
     /// </summary>
     public static NodeRegistry AddDiffusionNodes(this NodeRegistry registry, ModelCache cache)
@@ -24,6 +24,8 @@ public static class DiffusionNodes
             .Add<VAEDecode>()
             .Add<VAEEncode>()
             .Add<EmptyLatentImage>()
+            .Add<LatentUpscale>()
+            .Add<LatentUpscaleBy>()
             .Add<LatentFromBatch>()
             .Add<RepeatLatentBatch>()
             .Add<ConditioningCombine>()

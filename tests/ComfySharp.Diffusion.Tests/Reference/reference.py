@@ -3,7 +3,7 @@
 from any other project).
 
 usage: reference.py MODEL CHECKPOINT INPUTS OUTPUTS OPTIONS_JSON
-  MODEL   clip | vae_decode | vae_encode | unet
+  MODEL   clip | vae_decode | vae_encode | unet | interpolate (CHECKPOINT is then "-")
   Reads weights from CHECKPOINT and input tensors from INPUTS (both .safetensors), runs the model in float32 with
   plain torch operations and writes the outputs to OUTPUTS (.safetensors). Needs only torch and numpy (Debian's
   python3-torch), no safetensors package: the format is read and written here.
@@ -235,7 +235,13 @@ def unet(sd, x, t, context, opt):
     return conv(sd, p + "out.2", silu(group_norm(sd, p + "out.0", h, 1e-5)))
 
 
+def interpolate(x, opt):
+    """torch.nn.functional.interpolate as ComfyUI's common_upscale calls it (size given, align_corners unset)."""
+    return F.interpolate(x, size=(opt["height"], opt["width"]), mode=opt["mode"])
+
+
 MODELS = {
+    "interpolate": lambda sd, inputs, opt: {"out": interpolate(inputs["x"], opt)},
     "unet": lambda sd, inputs, opt: {"out": unet(sd, inputs["x"], inputs["timesteps"], inputs["context"], opt)},
     "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},
     "vae_decode": lambda sd, inputs, opt: {"image": vae_decode(sd, inputs["latent"], opt)},
@@ -246,7 +252,7 @@ MODELS = {
 def main():
     model, checkpoint, inputs, outputs, options = sys.argv[1:6]
     torch.set_grad_enabled(False)
-    sd = read_safetensors(checkpoint)
+    sd = {} if checkpoint == "-" else read_safetensors(checkpoint)
     write_safetensors(outputs, MODELS[model](sd, read_safetensors(inputs), json.loads(options)))
 
 

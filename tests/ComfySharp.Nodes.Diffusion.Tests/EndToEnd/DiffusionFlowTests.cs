@@ -116,6 +116,10 @@ public sealed class DiffusionFlowTests(DiffusionServer server) : IClassFixture<D
           "15": {"class_type": "RepeatLatentBatch", "inputs": {"samples": ["13", 0], "amount": 3}},
           "16": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["15", 0]}},
           "17": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["2", 0]}},
+          "19": {"class_type": "LatentUpscale", "inputs": {"samples": ["13", 0], "upscale_method": "bislerp", "width": 0, "height": 96, "crop": "disabled"}},
+          "20": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["19", 0]}},
+          "21": {"class_type": "LatentUpscaleBy", "inputs": {"samples": ["13", 0], "upscale_method": "area", "scale_by": 1.5}},
+          "22": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["21", 0]}},
           "18": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["3", 0]}}
         }
         """, "flow-utils", ct);
@@ -148,6 +152,12 @@ public sealed class DiffusionFlowTests(DiffusionServer server) : IClassFixture<D
         var repeated = DiffusionServer.Probe(history, "16");
         Assert.Equal([6, 4, 6, 8], DiffusionServer.Shape(repeated));
         Assert.Equal("[1,2,3,4,5,6]", repeated["batch_index"]!.ToJsonString());
+
+        // Height 96 with width 0: width from the aspect ratio (8 × 96 / 6 = 128), both divided by 8.
+        var upscaled = DiffusionServer.Probe(history, "20");
+        Assert.Equal([2, 4, 12, 16], DiffusionServer.Shape(upscaled));
+        Assert.Equal("[1,2]", upscaled["batch_index"]!.ToJsonString());
+        Assert.Equal([2, 4, 9, 12], DiffusionServer.Shape(DiffusionServer.Probe(history, "22")));
     }
 
     [Fact]
