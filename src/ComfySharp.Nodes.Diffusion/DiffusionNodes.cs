@@ -10,7 +10,7 @@ namespace ComfySharp.Nodes.Diffusion;
 public static class DiffusionNodes
 {
     /// <summary>
-    /// Registers the nodes that work end to end today. Sampling (KSampler), tiled VAE and LoRA loading
+    /// Registers the nodes that work end to end today. Sampling (KSampler) and LoRA loading
     /// are not registered: they are not built yet.
     /// </summary>
     public static NodeRegistry AddDiffusionNodes(this NodeRegistry registry, ModelCache cache)
@@ -23,6 +23,8 @@ public static class DiffusionNodes
             .Add<CLIPSetLastLayer>()
             .Add<VAEDecode>()
             .Add<VAEEncode>()
+            .Add<VAEDecodeTiled>()
+            .Add<VAEEncodeTiled>()
             .Add<EmptyLatentImage>()
             .Add<LatentUpscale>()
             .Add<LatentUpscaleBy>()

@@ -15,7 +15,8 @@ internal static class VaeGraph
     public const string ImageName = "image";
     private const float Epsilon = 1e-6f;
 
-    public static OnnxGraph Decoder(VaeConfig c, IWeightCatalog weights, string prefix)
+    /// <param name="raw">Output the decoder's own [B, 3, H, W] values (about −1..1), unclamped: tiled decoding blends tiles before ComfyUI's clamp.</param>
+    public static OnnxGraph Decoder(VaeConfig c, IWeightCatalog weights, string prefix, bool raw = false)
     {
         var g = new OnnxGraph("vae_decoder", weights);
         var x = g.Input(LatentName, OnnxDataType.Float, "batch", c.LatentChannels, "height", "width");
@@ -38,6 +39,11 @@ internal static class VaeGraph
         }
         h = g.Silu(g.GroupNorm(h, p + "decoder.norm_out", ch, 32, Epsilon));
         h = g.Conv(h, p + "decoder.conv_out", ch, 3, 3);
+        if (raw)
+        {
+            g.Output(h, ImageName, OnnxDataType.Float, "batch", 3, "image_height", "image_width");
+            return g;
+        }
 
         // ComfyUI: clamp((x + 1) / 2, 0, 1), then channels last.
         var image = g.Op("Clip", [g.Mul(g.Add(h, g.Scalar(1)), g.Scalar(0.5f)), g.Scalar(0), g.Scalar(1)]);

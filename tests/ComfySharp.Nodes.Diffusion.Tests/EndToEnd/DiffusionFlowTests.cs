@@ -161,6 +161,73 @@ public sealed class DiffusionFlowTests(DiffusionServer server) : IClassFixture<D
     }
 
     [Fact]
+    public async Task Tiled_vae_matches_the_whole_decode_for_one_tile_and_tiles_large_images()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (events, history) = await server.RunAsync("""
+        {
+          "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny.safetensors"}},
+          "2": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 48, "batch_size": 1}},
+          "3": {"class_type": "LatentUpscaleBy", "inputs": {"samples": ["2", 0], "upscale_method": "nearest-exact", "scale_by": 1.0}},
+          "4": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["1", 2]}},
+          "5": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["4", 0]}},
+          "6": {"class_type": "VAEDecodeTiled", "inputs": {"samples": ["3", 0], "vae": ["1", 2], "tile_size": 512, "overlap": 64, "temporal_size": 64, "temporal_overlap": 8}},
+          "7": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["6", 0]}},
+          "8": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 384, "batch_size": 2}},
+          "9": {"class_type": "VAEDecodeTiled", "inputs": {"samples": ["8", 0], "vae": ["1", 2], "tile_size": 64, "overlap": 32, "temporal_size": 64, "temporal_overlap": 8}},
+          "10": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["9", 0]}},
+          "11": {"class_type": "VAEEncodeTiled", "inputs": {"pixels": ["9", 0], "vae": ["1", 2], "tile_size": 128, "overlap": 32, "temporal_size": 64, "temporal_overlap": 8}},
+          "12": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["11", 0]}},
+          "13": {"class_type": "VAEEncodeTiled", "inputs": {"pixels": ["4", 0], "vae": ["1", 2], "tile_size": 512, "overlap": 64, "temporal_size": 64, "temporal_overlap": 8}},
+          "14": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["13", 0]}},
+          "15": {"class_type": "VAEEncode", "inputs": {"pixels": ["4", 0], "vae": ["1", 2]}},
+          "16": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["15", 0]}}
+        }
+        """, "flow-tiled", ct);
+        Assert.True(Events.Types(events).Contains("execution_success"), Events.First(events, "execution_error")?.ToJsonString());
+
+        // One tile: the tiled result is the plain one (up to float rounding of the three-way average).
+        (string Plain, string Tiled)[] pairs = [("5", "7"), ("16", "14")];
+        foreach (var (plain, tiled) in pairs)
+        {
+            var a = DiffusionServer.Probe(history, plain);
+            var b = DiffusionServer.Probe(history, tiled);
+            Assert.Equal(DiffusionServer.Shape(a), DiffusionServer.Shape(b));
+            Assert.Equal((double)a["sum"]!, (double)b["sum"]!, 1e-2);
+            var ha = a["head"]!.AsArray();
+            var hb = b["head"]!.AsArray();
+            for (var i = 0; i < ha.Count; i++) Assert.Equal((double)ha[i]!, (double)hb[i]!, 1e-5);
+        }
+
+        // Many tiles: 48×64 latents (tiles of 32 with overlap 8 at the tiny VAE's factor 2) → 96×128 images and back.
+        var large = DiffusionServer.Probe(history, "10");
+        Assert.Equal([2, 96, 128, 3], DiffusionServer.Shape(large));
+        Assert.InRange((double)large["min"]!, 0, 1);
+        Assert.InRange((double)large["max"]!, 0, 1);
+        Assert.Equal([2, 4, 48, 64], DiffusionServer.Shape(DiffusionServer.Probe(history, "12")));
+    }
+
+    [Fact]
+    public async Task Tiled_encode_with_an_overlap_as_large_as_a_tile_is_an_error_not_a_hang()
+    {
+        // tile 64 with overlap 32: the tile/2 tiling has no room to advance (ComfyUI fails here too, with a Python range error).
+        var ct = TestContext.Current.CancellationToken;
+        var (events, _) = await server.RunAsync("""
+        {
+          "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny.safetensors"}},
+          "2": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 384, "batch_size": 1}},
+          "3": {"class_type": "VAEDecode", "inputs": {"samples": ["2", 0], "vae": ["1", 2]}},
+          "4": {"class_type": "VAEEncodeTiled", "inputs": {"pixels": ["3", 0], "vae": ["1", 2], "tile_size": 64, "overlap": 32, "temporal_size": 64, "temporal_overlap": 8}},
+          "5": {"class_type": "CsDiffusionProbe", "inputs": {"value": ["4", 0]}}
+        }
+        """, "flow-tiled-bad", ct);
+        var error = Events.First(events, "execution_error");
+        Assert.NotNull(error);
+        Assert.Equal("VAEEncodeTiled", (string?)error["data"]!["node_type"]);
+        Assert.Contains("must be larger than the overlap", (string?)error["data"]!["exception_message"]);
+    }
+
+    [Fact]
     public async Task Model_folders_are_listed_in_object_info_and_the_models_routes()
     {
         var ct = TestContext.Current.CancellationToken;
