@@ -9,6 +9,8 @@ namespace ComfySharp.Storage.Sqlite;
 /// in a single transaction (group commit), then completes every waiting caller: many concurrent POSTs share a commit.
 /// <c>synchronous=NORMAL</c> in WAL mode makes a commit survive the process being killed (the OS holds the pages);
 /// only a power loss can undo the last commits, which is the trade-off ComfyUI's users already live with (no persistence).
+/// Which prompt is running is also written, before it starts, to a small marker file beside the database (one write, no
+/// commit to wait for): after a crash the marker says which prompt was running even if its attempt never reached a commit.
 /// </summary>
 public sealed partial class SqlitePromptStore : IPromptStore
 {
@@ -20,12 +22,14 @@ public sealed partial class SqlitePromptStore : IPromptStore
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly WriteCommands _commands;
+    private readonly RunningMarker _marker;
     private int _historyCount;
     private long _maxSequence;
 
-    private SqlitePromptStore(string connectionString, SqliteConnection writer, int historyCount, long maxSequence)
+    private SqlitePromptStore(string connectionString, SqliteConnection writer, RunningMarker marker, int historyCount, long maxSequence)
     {
         _connectionString = connectionString;
+        _marker = marker;
         _writer = writer;
         _historyCount = historyCount;
         _maxSequence = maxSequence;
@@ -45,11 +49,21 @@ public sealed partial class SqlitePromptStore : IPromptStore
         await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
         await MigrateAsync(writer, ct);
         // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
-        // (its attempt count stays, which is how a second crash is recognised).
+        // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
+        // running; if its attempt had not been committed yet (still not marked running), it is counted now.
+        var marker = RunningMarker.Open(full + "-running");
+        if (marker.Read() is { } wasRunning)
+        {
+            await using var counting = writer.CreateCommand();
+            counting.CommandText = "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = $id AND running = 0";
+            counting.Parameters.AddWithValue("$id", wasRunning);
+            await counting.ExecuteNonQueryAsync(ct);
+        }
         await ExecuteAsync(writer, "UPDATE queue SET running = 0 WHERE running = 1", ct);
+        marker.Clear();
         var count = Convert.ToInt32(await ScalarAsync(writer, "SELECT COUNT(*) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         var max = Convert.ToInt64(await ScalarAsync(writer, "SELECT COALESCE(MAX(seq), 0) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-        return new SqlitePromptStore(connectionString, writer, count, max) { Path = full };
+        return new SqlitePromptStore(connectionString, writer, marker, count, max) { Path = full };
     }
 
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken ct)
@@ -81,6 +95,8 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public async ValueTask<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct)
     {
+        // Attempts are committed behind the marker; let the writer catch up first.
+        await Enqueue(new WriteOp(WriteKind.Barrier));
         await using var connection = await OpenReaderAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT item, attempts FROM queue ORDER BY number, prompt_id";
@@ -93,7 +109,14 @@ public sealed partial class SqlitePromptStore : IPromptStore
     public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct) =>
         Enqueue(new WriteOp(WriteKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
 
-    public ValueTask MarkRunningAsync(string promptId, CancellationToken ct) => Enqueue(new WriteOp(WriteKind.MarkRunning) { PromptId = promptId });
+    /// <summary>Durable when it returns: the marker is written at once; the attempt count follows in the next group commit.</summary>
+    public ValueTask MarkRunningAsync(string promptId, CancellationToken ct)
+    {
+        var op = new WriteOp(WriteKind.MarkRunning) { PromptId = promptId };
+        if (!_marker.TryWrite(promptId)) return Enqueue(op);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask RemovePendingAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct) =>
         Enqueue(new WriteOp(WriteKind.RemovePending) { PromptIds = promptIds });
@@ -139,6 +162,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
         await _writerLoop.ConfigureAwait(false);
         _commands.Dispose();
         await _writer.DisposeAsync();
+        _marker.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 

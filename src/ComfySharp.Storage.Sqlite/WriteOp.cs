@@ -11,6 +11,8 @@ internal enum WriteKind
     Complete,
     DeleteHistory,
     ClearHistory,
+    /// <summary>Writes nothing: completes once every write queued before it has committed.</summary>
+    Barrier,
 }
 
 /// <summary>One write waiting for the next group commit; <see cref="Done"/> completes after its transaction commits.</summary>

@@ -47,6 +47,47 @@ public sealed class QueueAndHistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Back_to_back_prompts_keep_their_events_in_blocks_and_each_history_is_readable_at_its_end()
+    {
+        // The worker starts the next prompt while the previous history entry commits; clients must not see the difference.
+        var ct = TestContext.Current.CancellationToken;
+        await using var ws = await _server.ConnectAsync("burst", ct);
+        await ws.ReceiveJsonAsync(ct);
+        var gate = "burst-" + Guid.NewGuid().ToString("N");
+        var ids = new List<string> { await _server.QueueAsync(Prompts.Gate(gate), "burst", ct) };
+        await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        for (var i = 0; i < 15; i++) ids.Add(await _server.QueueAsync(Prompts.Trivial("burst" + i), "burst", ct));
+        TestNodes.Gates.Release(gate);
+
+        var blocks = new List<string>();
+        var done = 0;
+        while (done < ids.Count)
+        {
+            var e = await ws.ReceiveJsonAsync(ct);
+            var type = (string)e["type"]!;
+            if (e["data"]?["prompt_id"] is not JsonValue id) continue;
+            var promptId = (string)id!;
+            if (blocks.Count == 0 || blocks[^1] != promptId)
+            {
+                Assert.DoesNotContain(promptId, blocks); // a prompt's events never resume after another prompt's began
+                Assert.Equal("execution_start", type);
+                blocks.Add(promptId);
+            }
+            if (type == "executing" && e["data"]!["node"] is null)
+            {
+                done++;
+                var (_, history) = await _server.GetJsonAsync($"/history/{promptId}", ct);
+                Assert.True(history is JsonObject o && o.ContainsKey(promptId), $"history of {promptId} missing at its executing null");
+                Assert.Equal("success", (string?)history[promptId]!["status"]!["status_str"]);
+            }
+        }
+        Assert.Equal(ids, blocks);
+        var (_, queue) = await _server.GetJsonAsync("/queue", ct);
+        Assert.Empty(queue!["queue_running"]!.AsArray());
+        Assert.Empty(queue["queue_pending"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Clear_removes_every_pending_item_but_not_the_running_one()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -141,6 +141,69 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     }
 
     [Fact]
+    public async Task An_attempt_written_only_to_the_running_marker_is_counted_at_the_next_open()
+    {
+        // A crash right after the marker write and before the attempt's commit: the marker alone must count it.
+        var ct = TestContext.Current.CancellationToken;
+        await Store.AddPendingAsync(Item(1, "crashed"), ct);
+        await Store.AddPendingAsync(Item(2, "waiting"), ct);
+        await Store.DisposeAsync();
+        using (var marker = RunningMarker.Open(DatabasePath + "-running")) Assert.True(marker.TryWrite("crashed"));
+
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            var items = await reopened.LoadQueueAsync(ct);
+            Assert.Equal([1, 0], items.Select(i => i.Attempts));
+            // Counted once: the marker is cleared, so another open counts nothing.
+        }
+        await using (var again = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal([1, 0], (await again.LoadQueueAsync(ct)).Select(i => i.Attempts));
+        }
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task An_attempt_committed_and_marked_is_counted_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.AddPendingAsync(Item(1, "p"), ct);
+        await Store.MarkRunningAsync("p", ct);
+        Assert.Equal(1, (await Store.LoadQueueAsync(ct)).Single().Attempts);
+        await Store.DisposeAsync();
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(1, (await reopened.LoadQueueAsync(ct)).Single().Attempts);
+        }
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_marker_naming_a_finished_or_unknown_prompt_changes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.AddPendingAsync(Item(1, "done"), ct);
+        await Store.MarkRunningAsync("done", ct);
+        await Store.CompleteAsync("done", Record("done"), 100, ct);
+        await Store.AddPendingAsync(Item(2, "other"), ct);
+        await Store.DisposeAsync();
+        using (var marker = RunningMarker.Open(DatabasePath + "-running"))
+        {
+            Assert.Equal("done", marker.Read());
+        }
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(0, (await reopened.LoadQueueAsync(ct)).Single().Attempts);
+        }
+        await File.WriteAllBytesAsync(DatabasePath + "-running", [0xFF, 0xFF, 0xFF, 0x7F, 1, 2], ct);
+        await using (var garbage = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(0, (await garbage.LoadQueueAsync(ct)).Single().Attempts);
+        }
+        await InitializeAsync();
+    }
+
+    [Fact]
     public async Task Everything_survives_closing_and_reopening_the_file()
     {
         var ct = TestContext.Current.CancellationToken;

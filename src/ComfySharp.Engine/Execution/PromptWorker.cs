@@ -10,7 +10,7 @@ namespace ComfySharp.Engine.Execution;
 /// The single worker (protocol.md §4): takes the next prompt, runs it, commits its history entry, announces
 /// <c>status</c>, then <c>executing {node: null}</c> so a client that sees it can always read the history.
 /// </summary>
-public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor executor, PromptValidator validator, IExecutionEvents events,
+public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor executor, PromptValidator validator, OrderedEvents events,
     EngineFolders folders, TimeProvider time, ILogger<PromptWorker> logger)
 {
     private int _freeMemoryRequested;
@@ -43,8 +43,14 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         }
     }
 
+    /// <summary>
+    /// Runs prompts one at a time. A finished prompt's history commit overlaps the next prompt's run (at most one commit
+    /// in flight); its <c>status</c> and <c>executing {node: null}</c> go out when the commit completes, ahead of every
+    /// event of the next prompt (<see cref="OrderedEvents"/>).
+    /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        Task? committing = null;
         while (!stopping.IsCancellationRequested)
         {
             QueueItem item;
@@ -55,7 +61,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                return;
+                break;
             }
 
             if (Interlocked.Exchange(ref _freeMemoryRequested, 0) == 1) executor.Cache.Clear();
@@ -63,8 +69,29 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt, stopping);
             var outcome = await RunOneAsync(item, linked.Token).ConfigureAwait(false);
             var record = HistoryEntries.Create(item, outcome, time);
-            await queue.CompleteAsync(item, record, CancellationToken.None).ConfigureAwait(false);
-            events.ExecutionDone(new ExecutionScope(item.PromptId, ClientIdOf(item.ExtraData)));
+            var committed = queue.CompleteAsync(item, record, CancellationToken.None);
+            var scope = new ExecutionScope(item.PromptId, ClientIdOf(item.ExtraData));
+            events.After(committed, e =>
+            {
+                e.QueueChanged(queue.Remaining);
+                e.ExecutionDone(scope);
+            });
+            if (committing is not null) await ObserveAsync(committing).ConfigureAwait(false);
+            committing = committed;
+        }
+        if (committing is not null) await ObserveAsync(committing).ConfigureAwait(false);
+    }
+
+    private async Task ObserveAsync(Task commit)
+    {
+        try
+        {
+            await commit.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The prompt ran and its clients were told; only its history entry is missing. The worker goes on.
+            LogCommitFailed(logger, ex);
         }
     }
 
@@ -107,6 +134,9 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Prompt {PromptId} finished: {Status}")]
     private static partial void LogFinished(ILogger logger, string promptId, string status);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "A history entry could not be committed")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Prompt {PromptId} was running at {Attempts} crashes; recorded as an error")]
     private static partial void LogAbandoned(ILogger logger, string promptId, int attempts);

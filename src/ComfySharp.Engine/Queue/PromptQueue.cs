@@ -21,17 +21,21 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
     private long _counter;
     private QueueItem? _running;
     private CancellationTokenSource? _runningCts;
+    // Finished items whose history entry is being committed; they still show as running until it is.
+    private readonly List<QueueItem> _completing = [];
 
     public IPromptStore Store { get; } = store;
 
-    /// <summary><c>queue_remaining</c>: pending plus running.</summary>
+    /// <summary><c>queue_remaining</c>: pending plus running (an item whose history is still being committed counts as running).</summary>
     public int Remaining
     {
         get
         {
-            lock (_lock) return _pending.Count + (_running is null ? 0 : 1);
+            lock (_lock) return RemainingLocked();
         }
     }
+
+    private int RemainingLocked() => _pending.Count + _completing.Count + (_running is null ? 0 : 1);
 
     /// <summary>Loads what the store kept; returns the items that had already been retried once and must not run again.</summary>
     public async ValueTask<IReadOnlyList<QueueItem>> RestoreAsync(CancellationToken ct)
@@ -75,7 +79,7 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
             if (_byId.Remove(item.PromptId, out var old)) _pending.Remove(old);
             _pending.Add(item);
             _byId[item.PromptId] = item;
-            remaining = _pending.Count + (_running is null ? 0 : 1);
+            remaining = RemainingLocked();
         }
         _available.Release();
         events.QueueChanged(remaining);
@@ -99,7 +103,7 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
                 _running = item;
                 cts = new CancellationTokenSource();
                 _runningCts = cts;
-                remaining = _pending.Count + 1;
+                remaining = RemainingLocked();
             }
             await Store.MarkRunningAsync(item.PromptId, ct).ConfigureAwait(false);
             events.QueueChanged(remaining);
@@ -107,10 +111,13 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
         }
     }
 
-    public async ValueTask CompleteAsync(QueueItem item, HistoryRecord entry, CancellationToken ct)
+    /// <summary>
+    /// Moves the running item to history: it stops being the running item at once (the next one may start) and stays
+    /// listed as running until its history entry is committed, when the returned task completes. Announcing that is the
+    /// caller's part, so the announcement keeps its place among the events.
+    /// </summary>
+    public Task CompleteAsync(QueueItem item, HistoryRecord entry, CancellationToken ct)
     {
-        await Store.CompleteAsync(item.PromptId, entry, HistoryCap, ct).ConfigureAwait(false);
-        int remaining;
         lock (_lock)
         {
             if (ReferenceEquals(_running, item))
@@ -119,17 +126,35 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
                 _runningCts?.Dispose();
                 _runningCts = null;
             }
-            remaining = _pending.Count + (_running is null ? 0 : 1);
+            _completing.Add(item);
         }
-        events.QueueChanged(remaining);
+        return CommitAsync(item, entry, ct);
+    }
+
+    private async Task CommitAsync(QueueItem item, HistoryRecord entry, CancellationToken ct)
+    {
+        try
+        {
+            await Store.CompleteAsync(item.PromptId, entry, HistoryCap, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_lock) _completing.Remove(item);
+        }
     }
 
     /// <summary>ComfyUI keeps at most 10,000 history entries.</summary>
     public const int HistoryCap = 10_000;
 
-    public (QueueItem? Running, List<QueueItem> Pending) Snapshot()
+    /// <summary>The running items (those whose history is being committed first, then the one executing) and the pending ones in order.</summary>
+    public (List<QueueItem> Running, List<QueueItem> Pending) Snapshot()
     {
-        lock (_lock) return (_running, new List<QueueItem>(_pending));
+        lock (_lock)
+        {
+            var running = new List<QueueItem>(_completing);
+            if (_running is not null) running.Add(_running);
+            return (running, new List<QueueItem>(_pending));
+        }
     }
 
     public QueueItem? Running

@@ -18,6 +18,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
 namespace ComfySharp.Server.Hosting;
 
 /// <summary>A running ComfySharp server: Kestrel, the engine, the store and the WebSocket hub.</summary>
@@ -87,6 +89,9 @@ public sealed class ComfySharpServer : IAsyncDisposable
         // Uploads are bounded by --max-upload-size alone (Kestrel answers 413), not by the form reader's own 128 MB default.
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = options.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Request handlers never block (they await the store and hand prompts to the worker), so socket completions may run
+        // them inline instead of hopping through the thread pool: on two cores that hop was a large share of the CPU.
+        builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 
         var folders = FoldersOf(options);
         folders.CreateAll();
@@ -115,7 +120,10 @@ public sealed class ComfySharpServer : IAsyncDisposable
         // A factory registration makes the container dispose the store (draining its writes) at shutdown.
         builder.Services.AddSingleton<IPromptStore>(_ => store);
         builder.Services.AddSingleton(hub);
-        builder.Services.AddSingleton<IExecutionEvents>(hub);
+        // Every event goes through one ordering point (the worker runs ahead of its history commits).
+        var events = new OrderedEvents(hub);
+        builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton<IExecutionEvents>(events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton<PromptValidator>();
@@ -133,6 +141,8 @@ public sealed class ComfySharpServer : IAsyncDisposable
         app.UseMiddleware<OriginMiddleware>();
         // protocol.md §1.2: every route also answers under /api.
         app.UsePathBase("/api");
+        // WebSocket frames of one burst leave in one write (Sessions/CoalescingStream).
+        app.Use(CoalescingUpgradeFeature.InstallAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapComfyRoutes();
         return app;

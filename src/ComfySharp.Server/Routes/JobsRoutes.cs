@@ -167,7 +167,7 @@ internal static class JobsRoutes
     private static async Task<Job?> FindAsync(string id, PromptQueue queue, IPromptStore store, CancellationToken ct)
     {
         var (running, _) = queue.Snapshot();
-        if (running?.PromptId == id) return Job.FromQueue(running, "in_progress");
+        if (running.Find(r => r.PromptId == id) is { } item) return Job.FromQueue(item, "in_progress");
         if (queue.TryGetPending(id, out var pending)) return Job.FromQueue(pending, "pending");
         var record = await store.GetHistoryAsync(id, ct);
         return record is null ? null : Job.FromHistory(record);
@@ -177,7 +177,7 @@ internal static class JobsRoutes
     {
         var (running, pending) = queue.Snapshot();
         var jobs = new List<Job>();
-        if (running is not null) jobs.Add(Job.FromQueue(running, "in_progress"));
+        foreach (var item in running) jobs.Add(Job.FromQueue(item, "in_progress"));
         foreach (var item in pending) jobs.Add(Job.FromQueue(item, "pending"));
         foreach (var record in await store.ReadHistoryAsync(0, null, ct)) jobs.Add(Job.FromHistory(record));
         return jobs;

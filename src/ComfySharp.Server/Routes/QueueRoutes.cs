@@ -21,7 +21,7 @@ internal static class QueueRoutes
     {
         var (running, pending) = queue.Snapshot();
         var runningJson = new JsonArray();
-        if (running is not null) runningJson.Add(HistoryEntries.QueueTuple(running));
+        foreach (var item in running) runningJson.Add(HistoryEntries.QueueTuple(item));
         // ComfyUI returns the heap's array order; sorted by (number, prompt_id) is one valid heap order and easier on clients.
         var pendingJson = new JsonArray();
         foreach (var item in pending) pendingJson.Add(HistoryEntries.QueueTuple(item));

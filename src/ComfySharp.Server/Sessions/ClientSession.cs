@@ -12,12 +12,14 @@ internal sealed class ClientSession
 {
     private readonly Channel<OutboundFrame> _outbox;
     private readonly int _capacity;
+    private readonly CoalescingStream? _connection;
     private int _closeRequested;
     // Frames queued and not yet sent. Reading the channel's own Count takes its lock, which contended with the writer.
     private int _depth;
 
-    public ClientSession(string sid, WebSocket socket, int capacity)
+    public ClientSession(string sid, WebSocket socket, int capacity, CoalescingStream? connection = null)
     {
+        _connection = connection;
         Sid = sid;
         Socket = socket;
         _capacity = capacity;
@@ -79,11 +81,20 @@ internal sealed class ClientSession
             var reader = _outbox.Reader;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var frame))
+                // Everything queued so far goes out in one write.
+                _connection?.Cork();
+                try
                 {
-                    Interlocked.Decrement(ref _depth);
-                    await Socket.SendAsync(frame.Data, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
-                        WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
+                    while (reader.TryRead(out var frame))
+                    {
+                        Interlocked.Decrement(ref _depth);
+                        await Socket.SendAsync(frame.Data, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
+                            WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    if (_connection is not null) await _connection.UncorkAsync(ct).ConfigureAwait(false);
                 }
             }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

@@ -26,7 +26,7 @@ internal static partial class WebSocketEndpoint
         var clientId = context.Request.Query["clientId"].ToString();
         var sid = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new ClientSession(sid, socket, options.Value.OutboxCapacity);
+        var session = new ClientSession(sid, socket, options.Value.OutboxCapacity, context.Features.Get<CoalescingUpgradeFeature>()?.Stream);
         session.Post(new OutboundFrame(EventFrames.Status(queue.Remaining, sid), true, false));
         if (hub.ExecutingFor(sid) is { } executing) session.Post(new OutboundFrame(executing, true, false));
         hub.Add(session);

@@ -42,7 +42,7 @@ public sealed class WsClient : IAsyncDisposable
     {
         while (true)
         {
-            var frame = await ReceiveAsync(ct) ?? throw new InvalidOperationException("The server closed the socket.");
+            var frame = await ReceiveAsync(ct) ?? throw new InvalidOperationException($"The server closed the socket ({_socket.CloseStatus}: {_socket.CloseStatusDescription}).");
             if (frame.Json is not null) return frame.Json;
         }
     }
