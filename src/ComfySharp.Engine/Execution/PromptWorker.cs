@@ -19,9 +19,13 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
     public void RequestFreeMemory() => Interlocked.Exchange(ref _freeMemoryRequested, 1);
 
     /// <summary>Restores the durable queue: items retried once already go to history as errors.</summary>
-    public async ValueTask RestoreAsync(CancellationToken ct)
+    public async ValueTask RestoreAsync(CancellationToken ct) =>
+        await RestoreAsync(await queue.Store.LoadQueueAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>As <see cref="RestoreAsync(CancellationToken)"/>, with the items the store already loaded.</summary>
+    public async ValueTask RestoreAsync(IReadOnlyList<QueueItem> queued, CancellationToken ct)
     {
-        foreach (var item in await queue.RestoreAsync(ct).ConfigureAwait(false))
+        foreach (var item in queue.Restore(queued))
         {
             LogAbandoned(logger, item.PromptId, item.Attempts);
             var messages = new JsonArray(new JsonArray("execution_error", new JsonObject

@@ -38,9 +38,12 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
     private int RemainingLocked() => _pending.Count + _completing.Count + (_running is null ? 0 : 1);
 
     /// <summary>Loads what the store kept; returns the items that had already been retried once and must not run again.</summary>
-    public async ValueTask<IReadOnlyList<QueueItem>> RestoreAsync(CancellationToken ct)
+    public async ValueTask<IReadOnlyList<QueueItem>> RestoreAsync(CancellationToken ct) =>
+        Restore(await Store.LoadQueueAsync(ct).ConfigureAwait(false));
+
+    /// <summary>As <see cref="RestoreAsync"/>, with the items the store already loaded.</summary>
+    public IReadOnlyList<QueueItem> Restore(IReadOnlyList<QueueItem> items)
     {
-        var items = await Store.LoadQueueAsync(ct).ConfigureAwait(false);
         var abandoned = new List<QueueItem>();
         lock (_lock)
         {

@@ -68,6 +68,12 @@ public sealed class ComfySharpServer : IAsyncDisposable
     private static async Task<WebApplication> BuildAsync(ServerOptions options, Action<ILoggingBuilder>? logging, Action<NodeRegistry>? nodes,
         CancellationToken ct)
     {
+        var folders = FoldersOf(options);
+        folders.CreateAll();
+        ClearTemp(folders.Temp);
+        // The database opens and the queue loads on another thread while the web host and the node registry are built.
+        var opening = Task.Run(() => OpenStoreAsync(options, folders, ct), ct);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -93,10 +99,6 @@ public sealed class ComfySharpServer : IAsyncDisposable
         // them inline instead of hopping through the thread pool: on two cores that hop was a large share of the CPU.
         builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 
-        var folders = FoldersOf(options);
-        folders.CreateAll();
-        ClearTemp(folders.Temp);
-
         var unloading = new ModelUnloading();
         var models = new ModelCache(new DiffusionPackOptions(folders));
         unloading.Register(models.UnloadAll);
@@ -105,9 +107,7 @@ public sealed class ComfySharpServer : IAsyncDisposable
             .AddDiffusionNodes(models);
         nodes?.Invoke(registry);
 
-        IPromptStore store = options.Ephemeral
-            ? new InMemoryPromptStore()
-            : await SqlitePromptStore.OpenAsync(options.DatabasePath ?? Path.Combine(folders.User, "comfysharp.db"), ct);
+        var (store, queued) = await opening;
 
         var hub = new SessionHub();
         var cache = options.CacheNone ? OutputCache.None() : options.CacheLru > 0 ? OutputCache.Lru(options.CacheLru) : OutputCache.Classic();
@@ -135,7 +135,7 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.AddHostedService<WorkerService>();
 
         var app = builder.Build();
-        await app.Services.GetRequiredService<PromptWorker>().RestoreAsync(ct);
+        await app.Services.GetRequiredService<PromptWorker>().RestoreAsync(queued, ct);
 
         app.UseMiddleware<RequestErrorsMiddleware>();
         app.UseMiddleware<OriginMiddleware>();
@@ -146,6 +146,23 @@ public sealed class ComfySharpServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapComfyRoutes();
         return app;
+    }
+
+    private static async Task<(IPromptStore Store, IReadOnlyList<QueueItem> Queued)> OpenStoreAsync(ServerOptions options, EngineFolders folders,
+        CancellationToken ct)
+    {
+        IPromptStore store = options.Ephemeral
+            ? new InMemoryPromptStore()
+            : await SqlitePromptStore.OpenAsync(options.DatabasePath ?? Path.Combine(folders.User, "comfysharp.db"), ct);
+        try
+        {
+            return (store, await store.LoadQueueAsync(ct));
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
     }
 
     internal static EngineFolders FoldersOf(ServerOptions options)
