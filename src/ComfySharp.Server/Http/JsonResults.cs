@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Validation;
 
@@ -9,15 +10,12 @@ internal static class JsonResults
 {
     public const string ContentType = "application/json; charset=utf-8";
 
+    // Bodies go out with a Content-Length (one write, no chunked framing for the client to undo).
     public static Task Write(HttpContext context, JsonNode? body, int status = StatusCodes.Status200OK) =>
-        WriteRaw(context, body?.ToJsonString() ?? "null", status);
+        body is null ? WriteRaw(context, "null", status) : WriteBytes(context, JsonSerializer.SerializeToUtf8Bytes(body), status);
 
-    public static Task WriteRaw(HttpContext context, string json, int status = StatusCodes.Status200OK)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
-        return context.Response.WriteAsync(json, Encoding.UTF8, context.RequestAborted);
-    }
+    public static Task WriteRaw(HttpContext context, string json, int status = StatusCodes.Status200OK) =>
+        WriteBytes(context, Encoding.UTF8.GetBytes(json), status);
 
     public static Task WriteBytes(HttpContext context, byte[] json, int status = StatusCodes.Status200OK)
     {
