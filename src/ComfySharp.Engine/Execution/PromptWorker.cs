@@ -61,7 +61,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
             CancellationToken interrupt;
             try
             {
-                (item, interrupt) = await queue.TakeAsync(stopping).ConfigureAwait(false);
+                (item, interrupt) = await TakeOrTrimAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -84,6 +84,29 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
             committing = committed;
         }
         if (committing is not null) await ObserveAsync(committing).ConfigureAwait(false);
+    }
+
+    /// <summary>How long the queue stays empty before the worker hands unused memory back to the system.</summary>
+    public static readonly TimeSpan IdleTrimDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The next prompt. When none comes within <see cref="IdleTrimDelay"/>, a compacting collection returns the heap the
+    /// last burst grew (the GC keeps freed memory committed for reuse), so an idle server's RSS does not depend on the
+    /// load it has seen. It runs once per idle period, never while a prompt waits.
+    /// </summary>
+    private async ValueTask<(QueueItem Item, CancellationToken Interrupt)> TakeOrTrimAsync(CancellationToken stopping)
+    {
+        var take = queue.TakeAsync(stopping);
+        if (take.IsCompleted) return await take.ConfigureAwait(false);
+        var taking = take.AsTask();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var waited = Task.Delay(IdleTrimDelay, time, idle.Token);
+        if (await Task.WhenAny(taking, waited).ConfigureAwait(false) == waited && waited.IsCompletedSuccessfully)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        await idle.CancelAsync().ConfigureAwait(false);
+        return await taking.ConfigureAwait(false);
     }
 
     private async Task ObserveAsync(Task commit)
