@@ -17,7 +17,7 @@ internal static class QueueItemJson
             w.WriteNumber("number", item.Number);
             w.WriteString("prompt_id", item.PromptId);
             w.WritePropertyName("prompt");
-            item.Prompt.WriteTo(w);
+            w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
             w.WritePropertyName("extra_data");
             item.ExtraData.WriteTo(w);
             w.WriteStartArray("outputs");

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
 
@@ -20,18 +23,33 @@ public static class HistoryEntries
 
     internal static HistoryRecord Create(QueueItem item, ExecutionOutcome outcome, TimeProvider time)
     {
-        var entry = new JsonObject
+        // Written straight to text: the prompt goes in as the bytes the queue already made (no clone of a large graph).
+        var buffer = new ArrayBufferWriter<byte>(item.PromptUtf8.Length + 1024);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["prompt"] = QueueTuple(item),
-            ["outputs"] = outcome.Outputs,
-            ["status"] = new JsonObject
-            {
-                ["status_str"] = outcome.StatusStr,
-                ["completed"] = outcome.Status == ExecutionStatus.Success,
-                ["messages"] = outcome.Messages,
-            },
-            ["meta"] = outcome.Meta,
-        };
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), entry.ToJsonString());
+            w.WriteStartObject();
+            w.WriteStartArray("prompt");
+            if (item.Number == Math.Floor(item.Number) && Math.Abs(item.Number) < 1e15) w.WriteNumberValue((long)item.Number);
+            else w.WriteNumberValue(item.Number);
+            w.WriteStringValue(item.PromptId);
+            w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
+            item.ExtraData.WriteTo(w);
+            w.WriteStartArray();
+            foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WritePropertyName("outputs");
+            outcome.Outputs.WriteTo(w);
+            w.WriteStartObject("status");
+            w.WriteString("status_str", outcome.StatusStr);
+            w.WriteBoolean("completed", outcome.Status == ExecutionStatus.Success);
+            w.WritePropertyName("messages");
+            outcome.Messages.WriteTo(w);
+            w.WriteEndObject();
+            w.WritePropertyName("meta");
+            outcome.Meta.WriteTo(w);
+            w.WriteEndObject();
+        }
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 }
