@@ -114,6 +114,115 @@ def upscale(path, b, h, w, c, method, width, height, crop, out):
     y.movedim(1, -1).contiguous().numpy().astype('<f4').tofile(out)
 
 
+def _gaussian(size, sigma):
+    import torch
+    x, y = torch.meshgrid(torch.linspace(-1, 1, size), torch.linspace(-1, 1, size), indexing="ij")
+    d = torch.sqrt(x * x + y * y)
+    g = torch.exp(-(d * d) / (2.0 * sigma * sigma))
+    return g / g.sum()
+
+
+def _filter(image, kernel, r):
+    import torch.nn.functional as F
+    c = image.shape[-1]
+    k = kernel.repeat(c, 1, 1).unsqueeze(1)
+    x = F.pad(image.permute(0, 3, 1, 2), (r, r, r, r), 'reflect')
+    return F.conv2d(x, k, padding=kernel.shape[0] // 2, groups=c)[:, :, r:-r, r:-r].permute(0, 2, 3, 1)
+
+
+def op(name, params, tensors):
+    """ComfyUI's node formulas restated in torch (nodes.py, comfy_extras/nodes_post_processing.py, nodes_mask.py)."""
+    import torch
+    p = params
+    if name == "ImageBlur":
+        return _filter(tensors[0], _gaussian(p["blur_radius"] * 2 + 1, p["sigma"]), p["blur_radius"])
+    if name == "ImageSharpen":
+        r = p["sharpen_radius"]
+        k = _gaussian(r * 2 + 1, p["sigma"]) * -(p["alpha"] * 10)
+        k[r, r] = k[r, r] - k.sum() + 1.0
+        return torch.clamp(_filter(tensors[0], k, r), 0, 1)
+    if name == "ImageBlend":
+        a, b, f = tensors[0], tensors[1], p["blend_factor"]
+        m = p["blend_mode"]
+        g = lambda x: torch.where(x <= 0.25, ((16 * x - 12) * x + 4) * x, torch.sqrt(x))
+        blended = {"normal": lambda: b, "multiply": lambda: a * b, "screen": lambda: 1 - (1 - a) * (1 - b),
+                   "overlay": lambda: torch.where(a <= 0.5, 2 * a * b, 1 - 2 * (1 - a) * (1 - b)),
+                   "soft_light": lambda: torch.where(b <= 0.5, a - (1 - 2 * b) * a * (1 - a), a + (2 * b - 1) * (g(a) - a)),
+                   "difference": lambda: a - b}[m]()
+        return torch.clamp(a * (1 - f) + blended * f, 0, 1)
+    if name == "ImageCompositeMasked":
+        dest, src = tensors[0].clone().movedim(-1, 1), tensors[1].movedim(-1, 1)
+        mask = tensors[2] if len(tensors) > 2 else None
+        x, y = p["x"], p["y"]
+        if p["resize_source"]:
+            src = torch.nn.functional.interpolate(src, size=(dest.shape[-2], dest.shape[-1]), mode="bilinear")
+        left, top = x, y
+        right, bottom = left + src.shape[-1], top + src.shape[-2]
+        if mask is None:
+            mask = torch.ones_like(src)
+        else:
+            mask = torch.nn.functional.interpolate(mask.reshape((-1, 1, mask.shape[-2], mask.shape[-1])), size=(src.shape[-2], src.shape[-1]), mode="bilinear")
+        vw, vh = dest.shape[-1] - left, dest.shape[-2] - top
+        mask = mask[:, :, :vh, :vw]
+        dest[..., top:bottom, left:right] = mask * src[..., :vh, :vw] + (1 - mask) * dest[..., top:bottom, left:right]
+        return dest.movedim(1, -1)
+    if name == "ImagePadForOutpaint":
+        img = tensors[0]
+        d1, d2, d3, d4 = img.shape
+        l, t, r, b, fe = p["left"], p["top"], p["right"], p["bottom"], p["feathering"]
+        out = torch.ones((d1, d2 + t + b, d3 + l + r, d4)) * 0.5
+        out[:, t:t + d2, l:l + d3, :] = img
+        mask = torch.ones((d2 + t + b, d3 + l + r))
+        tt = torch.zeros((d2, d3))
+        if fe > 0 and fe * 2 < d2 and fe * 2 < d3:
+            for i in range(d2):
+                for j in range(d3):
+                    d = min(i if t != 0 else d2, d2 - i if b != 0 else d2, j if l != 0 else d3, d3 - j if r != 0 else d3)
+                    if d < fe:
+                        v = (fe - d) / fe
+                        tt[i, j] = v * v
+        mask[t:t + d2, l:l + d3] = tt
+        return [out, mask.unsqueeze(0)]
+    if name == "MaskComposite":
+        out = tensors[0].clone()
+        src = tensors[1]
+        x, y = p["x"], p["y"]
+        right, bottom = min(x + src.shape[-1], out.shape[-1]), min(y + src.shape[-2], out.shape[-2])
+        s = src[:, :bottom - y, :right - x]
+        d = out[:, y:bottom, x:right]
+        o = p["operation"]
+        r = {"multiply": lambda: d * s, "add": lambda: d + s, "subtract": lambda: d - s,
+             "and": lambda: torch.bitwise_and(d.round().bool(), s.round().bool()).float(),
+             "or": lambda: torch.bitwise_or(d.round().bool(), s.round().bool()).float(),
+             "xor": lambda: torch.bitwise_xor(d.round().bool(), s.round().bool()).float()}[o]()
+        out[:, y:bottom, x:right] = r
+        return torch.clamp(out, 0.0, 1.0)
+    if name == "FeatherMask":
+        out = tensors[0].clone()
+        l, t, r, b = min(p["left"], out.shape[-1]), min(p["top"], out.shape[-2]), min(p["right"], out.shape[-1]), min(p["bottom"], out.shape[-2])
+        for x in range(l):
+            out[:, :, x] *= (x + 1.0) / l
+        for x in range(r):
+            out[:, :, -x] *= (x + 1) / r
+        for y in range(t):
+            out[:, y, :] *= (y + 1) / t
+        for y in range(b):
+            out[:, -y, :] *= (y + 1) / b
+        return out
+    if name == "GrowMask":
+        # Grey dilation/erosion with a 3x3 footprint and edge-repeating border, written with numpy only.
+        m = tensors[0].numpy().copy()
+        c = 0 if p["tapered_corners"] else 1
+        foot = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if c or dy == 0 or dx == 0]
+        for _ in range(abs(p["expand"])):
+            padded = np.pad(m, ((0, 0), (1, 1), (1, 1)), mode="edge")
+            h, w = m.shape[1:]
+            stack = np.stack([padded[:, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] for dy, dx in foot])
+            m = stack.max(0) if p["expand"] > 0 else stack.min(0)
+        return torch.from_numpy(m)
+    raise SystemExit("unknown op " + name)
+
+
 def main(argv):
     cmd = argv[0]
     if cmd == "load":
@@ -125,6 +234,15 @@ def main(argv):
         print(json.dumps({"format": img.format, "mode": img.mode, "size": list(img.size), "n_frames": getattr(img, "n_frames", 1)}))
     elif cmd == "make":
         make(argv[1], argv[2])
+    elif cmd == "op":
+        import torch
+        spec = json.load(open(argv[1]))
+        tensors = [torch.from_numpy(np.fromfile(t["path"], dtype='<f4').reshape(t["shape"])) for t in spec["inputs"]]
+        outs = op(spec["name"], spec["params"], tensors)
+        outs = outs if isinstance(outs, list) else [outs]
+        for i, o in enumerate(outs):
+            o.contiguous().numpy().astype('<f4').tofile("{}.{}.f32".format(spec["out"], i))
+        print(json.dumps([list(o.shape) for o in outs]))
     elif cmd == "upscale":
         b, h, w, c = map(int, argv[2:6])
         upscale(argv[1], b, h, w, c, argv[6], int(argv[7]), int(argv[8]), argv[9], argv[10])
