@@ -10,6 +10,10 @@ internal static class DiffusionTypes
     public const string Vae = "VAE";
     public const string Conditioning = "CONDITIONING";
     public const string Latent = "LATENT";
+    public const string Sampler = "SAMPLER";
+    public const string Sigmas = "SIGMAS";
+    public const string Noise = "NOISE";
+    public const string Guider = "GUIDER";
 
     public static InputSpec In(string name, string type, string? tooltip = null) => Input.Of(name, type, tooltip: tooltip);
 

@@ -209,7 +209,7 @@ internal static class Sd1Layout
 
     /// <summary>The smallest SD 1.x-shaped model the tests build: every block kind present, few channels.</summary>
     public static (UNetConfig UNet, ClipTextConfig Clip, VaeConfig Vae) Tiny(int vocabSize = 64) => (
-        new UNetConfig(4, 4, 32, [1, 2], 1, [1, 0], 1, 64, 8),
+        new UNetConfig(4, 4, 32, [1, 2], 1, [1, 0], 1, 128, 8),
         new ClipTextConfig(DetectedCheckpoint.ClipPrefix + "text_model.", vocabSize, 128, 2, 2, 77, 256),
         new VaeConfig(32, [1, 2], 1, 4, 4, false));
 }

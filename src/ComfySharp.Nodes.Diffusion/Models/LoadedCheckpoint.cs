@@ -13,6 +13,7 @@ internal sealed class LoadedCheckpoint : IDisposable
 {
     private readonly Lazy<ClipTextEncoder?> _clip;
     private readonly Lazy<VaeModel?> _vae;
+    private readonly Lazy<UNetModel?> _unet;
 
     private LoadedCheckpoint(SafetensorsFile file, DetectedCheckpoint detected)
     {
@@ -20,6 +21,7 @@ internal sealed class LoadedCheckpoint : IDisposable
         Detected = detected;
         Weights = new CheckpointWeights(file);
         _clip = new(() => detected.Clip is { } c ? new ClipTextEncoder(c, Weights) : null);
+        _unet = new(() => detected.UNet is { } u ? new UNetModel(u, Weights) : null);
         _vae = new(() => detected.Vae is { } v ? new VaeModel(v, Weights, DetectedCheckpoint.VaePrefix, file.FileName) : null);
     }
 
@@ -28,6 +30,9 @@ internal sealed class LoadedCheckpoint : IDisposable
     public CheckpointWeights Weights { get; }
 
     public ClipTextEncoder Clip => _clip.Value ?? throw new InvalidOperationException($"'{File.FileName}' has no CLIP text encoder.");
+
+    /// <summary>The diffusion model; its session is made once on first use and shared by concurrent prompts.</summary>
+    public UNetModel UNet => _unet.Value ?? throw new InvalidOperationException($"'{File.FileName}' has no diffusion model.");
 
     public VaeModel Vae => _vae.Value ?? throw new InvalidOperationException($"'{File.FileName}' has no VAE.");
 
@@ -49,6 +54,7 @@ internal sealed class LoadedCheckpoint : IDisposable
     {
         if (_clip.IsValueCreated) _clip.Value?.Dispose();
         if (_vae.IsValueCreated) _vae.Value?.Dispose();
+        if (_unet.IsValueCreated) _unet.Value?.Dispose();
         File.Dispose();
     }
 }
