@@ -125,10 +125,12 @@ public sealed class TorchGenerator
     {
         _left = StateSize;
         _next = 0;
+        var state = _state;
         for (var j = 0; j < StateSize; j++)
         {
-            var y = (_state[j] & 0x80000000u) | (_state[(j + 1) % StateSize] & 0x7fffffffu);
-            _state[j] = _state[(j + Shift) % StateSize] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908b0dfu : 0u);
+            var y = (state[j] & 0x80000000u) | (state[j + 1 < StateSize ? j + 1 : 0] & 0x7fffffffu);
+            var k = j + Shift < StateSize ? j + Shift : j + Shift - StateSize;
+            state[j] = state[k] ^ (y >> 1) ^ (0u - (y & 1) & 0x9908b0dfu);
         }
     }
 }

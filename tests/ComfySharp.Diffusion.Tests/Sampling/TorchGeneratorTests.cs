@@ -43,3 +43,23 @@ public sealed class TorchGeneratorTests
         }
     }
 }
+
+public sealed class InitialNoiseTests
+{
+    [Fact]
+    public void Whole_batch_is_one_draw()
+    {
+        Assert.Equal(new TorchGenerator(5).Normal(2 * 4 * 8 * 8), InitialNoise.Prepare(5, [2, 4, 8, 8]));
+    }
+
+    [Fact]
+    public void Batch_index_picks_per_sample_draws_in_order()
+    {
+        var g = new TorchGenerator(9);
+        var draws = Enumerable.Range(0, 3).Select(_ => g.Normal(4 * 4 * 4)).ToArray();
+        var noise = InitialNoise.Prepare(9, [3, 4, 4, 4], [2, 0, 2]);
+        Assert.Equal([.. draws[2], .. draws[0], .. draws[2]], noise);
+        Assert.Throws<ArgumentException>(() => InitialNoise.Prepare(9, [2, 4, 4, 4], [0]));
+        Assert.Throws<ArgumentException>(() => InitialNoise.Prepare(9, [1, 0, 4, 4]));
+    }
+}
