@@ -13,6 +13,8 @@ public static partial class Samplers
         ("euler", EulerAsync),
         ("euler_ancestral", EulerAncestralAsync),
         ("heun", HeunAsync),
+        ("heunpp2", HeunPp2Async),
+        ("ipndm", IpndmAsync),
         ("dpm_2", Dpm2Async),
         ("dpm_2_ancestral", Dpm2AncestralAsync),
         ("lms", LmsAsync),
