@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using ComfySharp.Diffusion.Graphs;
 using ComfySharp.Diffusion.Models;
@@ -15,6 +14,13 @@ using Microsoft.ML.OnnxRuntime;
 // (file → ready sessions), RSS after load, one UNet evaluation (64×64 latent, batch 2), one CLIP encode (one 77-token chunk),
 // and a VAE decode of a 64×64 latent directly and through the node path (SdVae, as VAEDecode calls it).
 // usage: dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- [folder] [runs]
+//        dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- sample [folder] [steps] [batch]
+// The second form measures a 512×512 text-to-image generation instead (see Sampling.cs).
+if (args.Length > 0 && args[0] == "sample")
+{
+    await ComfySharp.DiffusionBench.Sampling.RunAsync(args[1..]);
+    return;
+}
 var folder = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "comfysharp-diffusion-bench");
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
 var checkpoints = Path.Combine(folder, "models", "checkpoints");
@@ -22,12 +28,7 @@ Directory.CreateDirectory(checkpoints);
 var path = Path.Combine(checkpoints, "sd15-random-fp16.safetensors");
 var (unetConfig, clipConfig, vaeConfig) = Sd1Layout.Sd15();
 
-if (!File.Exists(path))
-{
-    var write = Stopwatch.StartNew();
-    WriteRandomCheckpoint(path, unetConfig, clipConfig, vaeConfig);
-    Console.WriteLine($"wrote {new FileInfo(path).Length / 1e9:0.00} GB checkpoint in {write.Elapsed.TotalSeconds:0.0} s");
-}
+ComfySharp.DiffusionBench.Checkpoint.EnsureWritten(path, unetConfig, clipConfig, vaeConfig);
 
 var load = Stopwatch.StartNew();
 using var file = SafetensorsFile.Open(path);
@@ -94,25 +95,4 @@ static float[] RandomArray(Random random, int n)
     var a = new float[n];
     for (var i = 0; i < n; i++) a[i] = (float)(random.NextDouble() * 2 - 1);
     return a;
-}
-
-// Uniform weights of variance 1/fan_in (norm weights near 1), written as fp16 without holding the whole file in memory twice.
-static void WriteRandomCheckpoint(string path, UNetConfig unet, ClipTextConfig clip, VaeConfig vae)
-{
-    var random = new Random(42);
-    var tensors = Sd1Layout.Checkpoint(unet, clip, vae).Select(e =>
-    {
-        var count = e.Shape.Aggregate(1L, (a, b) => a * b);
-        var bytes = new byte[count * 2];
-        var fanIn = e.Shape.Length >= 2 ? e.Shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 1;
-        var norm = e.Shape.Length == 1 && e.Name.EndsWith(".weight", StringComparison.Ordinal);
-        var scale = e.Shape.Length >= 2 ? MathF.Sqrt(3f / fanIn) : 0.05f;
-        for (long i = 0; i < count; i++)
-        {
-            var u = (float)(random.NextDouble() * 2 - 1) * scale;
-            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan((int)(i * 2)), (Half)(norm ? 1 + u : u));
-        }
-        return new TensorToWrite(e.Name, SafetensorsDType.F16, e.Shape, bytes);
-    });
-    SafetensorsWriter.Write(path, tensors);
 }

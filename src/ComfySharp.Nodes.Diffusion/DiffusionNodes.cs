@@ -3,16 +3,14 @@ using ComfySharp.Nodes.Diffusion.Conditionings;
 using ComfySharp.Nodes.Diffusion.Latents;
 using ComfySharp.Nodes.Diffusion.Loaders;
 using ComfySharp.Nodes.Diffusion.Models;
+using ComfySharp.Nodes.Diffusion.Sampling;
 
 namespace ComfySharp.Nodes.Diffusion;
 
 /// <summary>The diffusion pack: SD 1.x checkpoints on ONNX Runtime, text encoding, VAE and latent/conditioning utilities.</summary>
 public static class DiffusionNodes
 {
-    /// <summary>
-    /// Registers the nodes that work end to end today. Sampling (KSampler) and LoRA loading
-    /// are not registered: they are not built yet.
-    /// </summary>
+    /// <summary>Registers the pack's nodes (LoRA loading is not built yet and not registered).</summary>
     public static NodeRegistry AddDiffusionNodes(this NodeRegistry registry, ModelCache cache)
     {
         var options = cache.Options;
@@ -33,7 +31,23 @@ public static class DiffusionNodes
             .Add<ConditioningCombine>()
             .Add<ConditioningAverage>()
             .Add<ConditioningSetArea>()
-            .Add<ConditioningZeroOut>();
+            .Add<ConditioningZeroOut>()
+            .Add<VAEEncodeForInpaint>()
+            .Add<SetLatentNoiseMask>()
+            .Add<KSampler>()
+            .Add<KSamplerAdvanced>()
+            .Add<SamplerCustom>()
+            .Add<SamplerCustomAdvanced>()
+            .Add<KSamplerSelect>()
+            .Add<BasicScheduler>()
+            .Add<KarrasScheduler>()
+            .Add<ExponentialScheduler>()
+            .Add<SplitSigmas>()
+            .Add<FlipSigmas>()
+            .Add<RandomNoise>()
+            .Add<DisableNoise>()
+            .Add<CFGGuider>()
+            .Add<BasicGuider>();
         return registry;
     }
 }

@@ -13,6 +13,9 @@ public sealed record DiffusionPackOptions(EngineFolders Folders)
 {
     public string? TokenizerFolder { get; init; } = Environment.GetEnvironmentVariable("COMFYSHARP_SD1_TOKENIZER");
 
+    /// <summary><c>--preview-method</c>: none, auto, latent2rgb or taesd (a prompt's <c>extra_data.preview_method</c> overrides it).</summary>
+    public string PreviewMethod { get; init; } = "none";
+
     public string Checkpoints => Path.Combine(Folders.Models, "checkpoints");
     public string Vae => Path.Combine(Folders.Models, "vae");
     public string Embeddings => Path.Combine(Folders.Models, "embeddings");

@@ -9,6 +9,9 @@ public abstract class InProcessServer : IAsyncLifetime
     private readonly string _folder = RepoPaths.NewTempFolder();
     private ComfySharpServer? _server;
 
+    /// <summary>The server's base directory (models, input, output).</summary>
+    protected string Folder => _folder;
+
     protected ComfySharpServer Server => _server ?? throw new InvalidOperationException("not started");
 
     public async ValueTask InitializeAsync() =>

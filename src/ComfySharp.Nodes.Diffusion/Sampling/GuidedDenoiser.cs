@@ -47,6 +47,9 @@ internal sealed class GuidedDenoiser : IDenoiser
     /// <summary>Number of UNet calls made so far (tests check the batching).</summary>
     public int ModelCalls { get; private set; }
 
+    /// <summary>Time spent inside the UNet calls so far (the benchmark's sampler overhead is everything else).</summary>
+    public TimeSpan ModelTime { get; private set; }
+
     public ValueTask DenoiseAsync(ReadOnlyMemory<float> x, float sigma, Memory<float> denoised, CancellationToken ct)
     {
         int b = _shape[0], c = _shape[1], h = _shape[2], w = _shape[3];
@@ -92,7 +95,9 @@ internal sealed class GuidedDenoiser : IDenoiser
                 }
             }
             var output = new float[input.Length];
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _model.Evaluate(input, [n * b, c, gh, gw], timesteps, context, tokens, output, ct);
+            ModelTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
             ModelCalls++;
 
             for (var i = 0; i < n; i++)

@@ -100,7 +100,7 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 
         var unloading = new ModelUnloading();
-        var models = new ModelCache(new DiffusionPackOptions(folders));
+        var models = new ModelCache(new DiffusionPackOptions(folders) { PreviewMethod = options.PreviewMethod });
         unloading.Register(models.UnloadAll);
         var registry = new NodeRegistry().AddCoreNodes().AddTestingNodes()
             .AddImageNodes(new ImagePackOptions(folders) { DisableMetadata = options.DisableMetadata })

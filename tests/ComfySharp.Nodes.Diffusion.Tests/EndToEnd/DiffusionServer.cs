@@ -14,7 +14,7 @@ public sealed class DiffusionServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Server = await TestServer.StartAsync(nodes: r => r.Add<ProbeNode>());
+        Server = await TestServer.StartAsync(nodes: r => r.Add<ProbeNode>().Add<LatentNode>());
         var checkpoints = Path.Combine(Models, "checkpoints");
         Directory.CreateDirectory(Path.Combine(checkpoints, "sd15"));
         TinyCheckpoint.Write(Path.Combine(checkpoints, "tiny.safetensors"), SafetensorsDType.F32);

@@ -55,6 +55,8 @@ internal sealed class ProbeNode : INode
             ["max"] = t.Max(),
             ["head"] = new JsonArray([.. span[..Math.Min(8, span.Length)].ToArray().Select(v => JsonValue.Create(v))]),
         };
+        // Small tensors (sampled latents, sigmas) are reported whole.
+        if (span.Length <= 1024) o["data"] = new JsonArray([.. span.ToArray().Select(v => JsonValue.Create(v))]);
         if (extra is not null)
         {
             foreach (var (k, v) in extra) o[k] = v?.DeepClone();
