@@ -10,13 +10,15 @@ namespace ComfySharp.Nodes.Diffusion;
 /// <summary>The diffusion pack: SD 1.x checkpoints on ONNX Runtime, text encoding, VAE and latent/conditioning utilities.</summary>
 public static class DiffusionNodes
 {
-    /// <summary>Registers the pack's nodes (LoRA loading is not built yet and not registered).</summary>
+    /// <summary>Registers the pack's nodes: loaders (checkpoints, VAE, LoRA), text encoding, VAE, latents, conditioning and sampling.</summary>
     public static NodeRegistry AddDiffusionNodes(this NodeRegistry registry, ModelCache cache)
     {
         var options = cache.Options;
         registry
             .Add(() => new CheckpointLoaderSimple(cache), CheckpointLoaderSimple.SchemaFor(options.Checkpoints))
             .Add(() => new VAELoader(cache), VAELoader.SchemaFor(options.Vae))
+            .Add(() => new LoraLoader(cache), LoraLoader.SchemaFor(options.Loras))
+            .Add(() => new LoraLoaderModelOnly(cache), LoraLoaderModelOnly.SchemaFor(options.Loras))
             .Add<CLIPTextEncode>()
             .Add<CLIPSetLastLayer>()
             .Add<VAEDecode>()

@@ -4,7 +4,7 @@ namespace ComfySharp.Nodes.Diffusion;
 
 /// <summary>
 /// Where the diffusion pack finds its files. Checkpoints, VAEs and embeddings in ComfyUI's model folders under
-/// <c>models/</c>. The CLIP tokenizer (<c>vocab.json</c> + <c>merges.txt</c>, e.g. ComfyUI's <c>comfy/sd1_tokenizer</c> or a
+/// <c>models/</c> (LoRAs in <c>models/loras</c>). The CLIP tokenizer (<c>vocab.json</c> + <c>merges.txt</c>, e.g. ComfyUI's <c>comfy/sd1_tokenizer</c> or a
 /// diffusers <c>tokenizer</c> folder) in <see cref="TokenizerFolder"/> when set (COMFYSHARP_SD1_TOKENIZER), else
 /// <c>models/tokenizers/sd1_tokenizer</c>, else <c>comfy/sd1_tokenizer</c> under the base folder (a ComfyUI install
 /// used as base directory).
@@ -18,6 +18,10 @@ public sealed record DiffusionPackOptions(EngineFolders Folders)
 
     public string Checkpoints => Path.Combine(Folders.Models, "checkpoints");
     public string Vae => Path.Combine(Folders.Models, "vae");
+    public string Loras => Path.Combine(Folders.Models, "loras");
+
+    /// <summary>Where LoRA-merged tensors are written while a patched model is loaded (deleted when it is freed).</summary>
+    public string LoraPatches => Path.Combine(Folders.Temp, "lora-patches");
     public string Embeddings => Path.Combine(Folders.Models, "embeddings");
 
     public IEnumerable<string> TokenizerCandidates()

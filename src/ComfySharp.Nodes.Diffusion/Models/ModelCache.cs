@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using ComfySharp.Diffusion.Lora;
 using ComfySharp.Diffusion.Text;
 
 namespace ComfySharp.Nodes.Diffusion.Models;
@@ -33,16 +36,35 @@ public sealed class ModelCache : IDisposable
     }
 
     /// <summary>Runs <paramref name="use"/> with the loaded checkpoint; an unload waits until it returns.</summary>
-    internal T WithCheckpoint<T>(string path, Func<LoadedCheckpoint, T> use) => With(path, LoadedCheckpoint.Open, use);
+    internal T WithCheckpoint<T>(string path, Func<LoadedCheckpoint, T> use) => With(path, path, () => LoadedCheckpoint.Open(path), use);
 
-    internal T WithVaeFile<T>(string path, Func<LoadedVaeFile, T> use) => With(path, LoadedVaeFile.Open, use);
+    /// <summary>
+    /// Runs <paramref name="use"/> with the checkpoint whose <paramref name="target"/> weights have <paramref name="loras"/>
+    /// merged in (the plain checkpoint when there are none). Patched checkpoints are cached by checkpoint, target and the
+    /// list of (LoRA file, strength); a changed checkpoint or LoRA file makes a new one.
+    /// </summary>
+    internal T WithCheckpoint<T>(string path, IReadOnlyList<LoraRef> loras, LoraTarget target, Func<LoadedCheckpoint, T> use)
+    {
+        if (loras.Count == 0) return WithCheckpoint(path, use);
+        var key = new StringBuilder(path).Append('\n').Append(target);
+        foreach (var lora in loras)
+        {
+            var stamp = FileStamp.Of(lora.Path);
+            key.Append('\n').Append(lora.Path).Append('|').Append(lora.Strength.ToString("R", CultureInfo.InvariantCulture))
+                .Append('|').Append(stamp.Length).Append('|').Append(stamp.Modified.Ticks);
+        }
+        LoraApplication[] applications = [.. loras.Select(l => new LoraApplication(l.Path, (float)l.Strength))];
+        return With(key.ToString(), path, () => LoadedCheckpoint.OpenPatched(path, applications, target, _options.LoraPatches), use);
+    }
 
-    private T With<TModel, T>(string path, Func<string, TModel> open, Func<TModel, T> use) where TModel : class, IDisposable
+    internal T WithVaeFile<T>(string path, Func<LoadedVaeFile, T> use) => With(path, path, () => LoadedVaeFile.Open(path), use);
+
+    private T With<TModel, T>(string key, string path, Func<TModel> open, Func<TModel, T> use) where TModel : class, IDisposable
     {
         _gate.EnterReadLock();
         try
         {
-            return use(Get(path, open));
+            return use(Get(key, path, open));
         }
         finally
         {
@@ -50,19 +72,19 @@ public sealed class ModelCache : IDisposable
         }
     }
 
-    private TModel Get<TModel>(string path, Func<string, TModel> open) where TModel : class, IDisposable
+    private TModel Get<TModel>(string key, string path, Func<TModel> open) where TModel : class, IDisposable
     {
         var stamp = FileStamp.Of(path);
         lock (_loadLock)
         {
-            if (_models.TryGetValue(path, out var entry))
+            if (_models.TryGetValue(key, out var entry))
             {
                 if (entry.Stamp == stamp && entry.Model is TModel model) return model;
                 // Changed on disk: another prompt may still be using the old one, so it is freed at the next unload.
                 _retired.Add((IDisposable)entry.Model);
             }
-            var loaded = open(path);
-            _models[path] = (stamp, loaded);
+            var loaded = open();
+            _models[key] = (stamp, loaded);
             return loaded;
         }
     }

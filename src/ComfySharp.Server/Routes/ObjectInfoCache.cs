@@ -14,7 +14,7 @@ internal sealed class ObjectInfoCache(NodeRegistry registry, EngineFolders folde
 {
     private readonly Lock _lock = new();
     private readonly string[] _listed =
-        [folders.Input, Path.Combine(folders.Models, "checkpoints"), Path.Combine(folders.Models, "vae")];
+        [folders.Input, Path.Combine(folders.Models, "checkpoints"), Path.Combine(folders.Models, "vae"), Path.Combine(folders.Models, "loras")];
     private byte[]? _all;
     private long _inputStamp;
 

@@ -3,7 +3,7 @@
 from any other project).
 
 usage: reference.py MODEL CHECKPOINT INPUTS OUTPUTS OPTIONS_JSON
-  MODEL   clip | vae_decode | vae_encode | unet | interpolate (CHECKPOINT is then "-")
+  MODEL   clip | vae_decode | vae_encode | unet | interpolate (CHECKPOINT is then "-") | lora_merge
   Reads weights from CHECKPOINT and input tensors from INPUTS (both .safetensors), runs the model in float32 with
   plain torch operations and writes the outputs to OUTPUTS (.safetensors). Needs only torch and numpy (Debian's
   python3-torch), no safetensors package: the format is read and written here.
@@ -240,7 +240,27 @@ def interpolate(x, opt):
     return F.interpolate(x, size=(opt["height"], opt["width"]), mode=opt["mode"])
 
 
+def lora_merge(sd, opt):
+    """Checkpoint weights with LoRAs added: W + strength * (alpha / rank) * (up @ down) in float32, where a LoCon mid
+    tensor makes the 1x1 down and the k x k mid one convolution: down'[j, i, y, x] = sum_k mid[j, k, y, x] * down[k, i].
+    opt: {"loras": [{"path", "strength", "map": {stem: [checkpoint key, up suffix, down suffix]}}]}; returns the touched weights."""
+    out = {}
+    for lora in opt["loras"]:
+        lsd = read_safetensors(lora["path"])
+        for stem, (key, up_suffix, down_suffix) in lora["map"].items():
+            w = out[key] if key in out else sd[key].float().clone()
+            up, down = lsd[stem + up_suffix], lsd[stem + down_suffix]
+            mid = lsd.get(stem + ".lora_mid.weight")
+            alpha = lsd.get(stem + ".alpha")
+            scale = alpha.item() / down.shape[0] if alpha is not None else 1.0
+            d = torch.einsum("jkyx,ki->jiyx", mid, down.flatten(1)) if mid is not None else down
+            delta = (up.flatten(1).double() @ d.flatten(1).double()).float().reshape(w.shape)
+            out[key] = w + lora["strength"] * scale * delta
+    return out
+
+
 MODELS = {
+    "lora_merge": lambda sd, inputs, opt: lora_merge(sd, opt),
     "interpolate": lambda sd, inputs, opt: {"out": interpolate(inputs["x"], opt)},
     "unet": lambda sd, inputs, opt: {"out": unet(sd, inputs["x"], inputs["timesteps"], inputs["context"], opt)},
     "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},
