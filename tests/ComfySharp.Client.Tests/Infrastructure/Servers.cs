@@ -1,0 +1,16 @@
+using ComfySharp.Server.Tests.Infrastructure;
+
+namespace ComfySharp.Client.Tests.Infrastructure;
+
+public static class Servers
+{
+    public static Task<TestServer> StartAsync() => TestServer.StartAsync(nodes: ClientTestNodes.Register);
+
+    public static ComfyClient Client(Uri server, string clientId, ComfyClientOptions? options = null) =>
+        new((options ?? new ComfyClientOptions()) with
+        {
+            BaseAddress = server,
+            ClientId = clientId,
+            Reconnect = options?.Reconnect ?? new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
+        });
+}
