@@ -310,10 +310,12 @@ public sealed partial class ComfyClient
             }
             var delay = policy.GetDelay(attempt, _options.Random());
             Log.Reconnecting(_logger, attempt, delay, error);
+            // The timer starts before the state is announced, so the delay runs from the moment observers learn of it.
+            var wait = Task.Delay(delay, _options.TimeProvider, _disposing.Token);
             SetState(ConnectionState.WaitingToReconnect, attempt, delay, error);
             try
             {
-                await Task.Delay(delay, _options.TimeProvider, _disposing.Token).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
                 SetState(ConnectionState.Connecting, attempt, TimeSpan.Zero, null);
                 return await OpenAsync(_disposing.Token).ConfigureAwait(false);
             }

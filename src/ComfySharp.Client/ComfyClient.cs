@@ -166,7 +166,7 @@ public sealed partial class ComfyClient : IAsyncDisposable, IDisposable
         }
         SetState(ConnectionState.Disconnected, 0, TimeSpan.Zero, null);
         if (_ownsHttp) _http.Dispose();
-        _disposing.Dispose();
+        // _disposing is cancelled, not disposed: after a synchronous Dispose the socket loop may still read its token on its way out.
     }
 
     private sealed class Unsubscriber(ComfyClient client, string promptId, IObserver<ComfyEvent> observer) : IDisposable

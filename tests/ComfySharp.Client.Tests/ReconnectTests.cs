@@ -107,8 +107,10 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
             await states.WaitForAsync(s => s.State == ConnectionState.Connecting && s.Attempt == attempt, ct);
         }
 
-        proxy.Accept();
+        // Attempt 4 is refused too (waiting for its failure before accepting again keeps it from racing the proxy); attempt 5 gets through.
         var last = await states.WaitForAsync(s => s.State == ConnectionState.WaitingToReconnect && s.Attempt == expected.Length + 1, ct);
+        Assert.Equal(TimeSpan.FromSeconds(5), last.Delay);
+        proxy.Accept();
         time.Advance(last.Delay);
         await states.WaitForAsync(ConnectionState.Connected, ct, after: last);
         Assert.Equal(acceptedBefore + 1, proxy.Accepted);
