@@ -37,7 +37,16 @@ public sealed partial class ComfyClient
         try
         {
             var generation = Volatile.Read(ref _generation);
-            await QueuePromptAsync(prompt, options.Queue with { PromptId = promptId }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await QueuePromptAsync(prompt, options.Queue with { PromptId = promptId }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComfyConnectionException) when (_options.WhenDisconnected == DisconnectedBehavior.Wait)
+            {
+                // The connection broke after the request went out: the server may have queued the prompt. Its id is ours, so
+                // once the server answers again, /history and /queue tell; only a prompt found in neither is reported lost.
+                if (!await WasQueuedAsync(promptId, cancellationToken).ConfigureAwait(false)) throw;
+            }
             waiter.Queued = true;
             // A reconnect while the POST was in flight reconciled before this prompt counted as queued: look it up now.
             if (Volatile.Read(ref _generation) != generation) _ = ReconcileAsync();
@@ -54,6 +63,31 @@ public sealed partial class ComfyClient
         finally
         {
             lock (_gate) _waiters.Remove(promptId);
+        }
+    }
+
+    /// <summary>
+    /// After <c>POST /prompt</c> failed on the connection: whether the server has <paramref name="promptId"/> in history or queue.
+    /// Waits for the socket to come back and retries the lookup with the reconnect policy's backoff while the server is unreachable.
+    /// </summary>
+    private async Task<bool> WasQueuedAsync(string promptId, CancellationToken ct)
+    {
+        var policy = _options.Reconnect;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ConnectAsync(ct).ConfigureAwait(false);
+                if (await GetHistoryAsync(promptId, ct).ConfigureAwait(false) is not null) return true;
+                if ((await GetQueueAsync(ct).ConfigureAwait(false)).Contains(promptId)) return true;
+                // It may have finished between the two reads.
+                return await GetHistoryAsync(promptId, ct).ConfigureAwait(false) is not null;
+            }
+            catch (ComfyConnectionException) when (policy.MaxAttempts is not { } max || attempt < max)
+            {
+                Log.LookupRetry(_logger, promptId, attempt);
+                await Task.Delay(policy.GetDelay(attempt, _options.Random()), _options.TimeProvider, ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -78,13 +112,34 @@ public sealed partial class ComfyClient
     /// <summary>
     /// After a reconnect: events sent while the socket was down are lost (protocol.md §3.1, no replay), so every awaited prompt is
     /// looked up. In history: done. Still queued or running: keep waiting for its events. Neither: deleted from the queue.
+    /// Prompts only observed (<see cref="ObservePrompt"/>, <see cref="WatchPrompt"/>) may not be queued yet: history alone ends them.
     /// </summary>
     private async Task ReconcileAsync()
     {
         string[] ids;
-        lock (_gate) ids = [.. _waiters.Values.Where(w => w.Queued).Select(w => w.PromptId)];
-        if (ids.Length == 0) return;
+        string[] observed;
+        lock (_gate)
+        {
+            ids = [.. _waiters.Values.Where(w => w.Queued).Select(w => w.PromptId)];
+            observed = [.. _observers.Keys.Where(id => !_waiters.ContainsKey(id))];
+        }
+        if (ids.Length == 0 && observed.Length == 0) return;
         var ct = _disposing.Token;
+        foreach (var id in observed)
+        {
+            try
+            {
+                if (await GetHistoryAsync(id, ct).ConfigureAwait(false) is not null) PromptDone(id);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is ComfyException or HttpRequestException or ObjectDisposedException)
+            {
+                Log.ReconcileFailed(_logger, id, ex);
+            }
+        }
         foreach (var id in ids)
         {
             try

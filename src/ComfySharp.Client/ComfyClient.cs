@@ -117,6 +117,27 @@ public sealed partial class ComfyClient : IAsyncDisposable, IDisposable
         return new Unsubscriber(this, promptId, observer);
     }
 
+    /// <summary>
+    /// The events of <paramref name="promptId"/> as an async stream that ends when the prompt is done (also when it finished while
+    /// the socket was down: the client looks it up after reconnecting). Subscribes at once, so call it before queuing the prompt
+    /// with this id (<see cref="QueueOptions.PromptId"/>); dispose the result to stop early.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var id = Guid.NewGuid().ToString();
+    /// using var events = client.WatchPrompt(id);
+    /// await client.QueuePromptAsync(workflow, new QueueOptions { PromptId = id });
+    /// await foreach (var e in events) Console.WriteLine(e.Type);
+    /// </code>
+    /// </example>
+    public PromptEvents WatchPrompt(string promptId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var events = new PromptEvents(promptId);
+        events.Attach(ObservePrompt(promptId, events.Observer));
+        return events;
+    }
+
     private void RemoveObserver(string promptId, IObserver<ComfyEvent> observer)
     {
         lock (_gate)
@@ -158,11 +179,26 @@ public sealed partial class ComfyClient : IAsyncDisposable, IDisposable
 
     private void Shutdown()
     {
+        IObserver<ComfyEvent>[] observers;
         lock (_gate)
         {
             foreach (var reader in _readers) reader.Writer.TryComplete();
+            observers = [.. _observers.Values.SelectMany(list => list)];
+            _observers.Clear();
             foreach (var waiter in _waiters.Values) waiter.Fail(new ObjectDisposedException(nameof(ComfyClient)));
             _socket?.Dispose();
+        }
+        // Prompts still observed will not be seen to finish: observers learn it through OnError.
+        foreach (var observer in observers)
+        {
+            try
+            {
+                observer.OnError(new ObjectDisposedException(nameof(ComfyClient)));
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(_logger, ex);
+            }
         }
         SetState(ConnectionState.Disconnected, 0, TimeSpan.Zero, null);
         if (_ownsHttp) _http.Dispose();

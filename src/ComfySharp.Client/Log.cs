@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "An event observer threw")]
     public static partial void ObserverFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(9, LogLevel.Warning, "POST /prompt of {PromptId} lost its connection; looking it up again (attempt {Attempt})")]
+    public static partial void LookupRetry(ILogger logger, string promptId, int attempt);
 }

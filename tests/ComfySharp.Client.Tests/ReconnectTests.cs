@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ComfySharp.Client.Events;
 using ComfySharp.Client.Tests.Infrastructure;
 using ComfySharp.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -15,7 +16,9 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
     {
         var ct = TestContext.Current.CancellationToken;
         await using var proxy = new TcpProxy(Server.BaseAddress);
-        await using var client = Servers.Client(proxy.BaseAddress, "reconnect-finish-" + Prompts.NewId());
+        using var hook = new HookHandler();
+        using var http = new HttpClient(hook);
+        await using var client = Servers.Client(http, proxy.BaseAddress, "reconnect-finish-" + Prompts.NewId());
         var states = new StateLog(client);
         // A direct socket (not through the proxy) to see the queue empty: status goes to every socket after history is written.
         await using var watcher = await Server.ConnectAsync("reconnect-watcher-" + Prompts.NewId(), ct);
@@ -23,6 +26,7 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
         var gate = "reconnect-finish-" + Prompts.NewId();
         var run = client.RunAsync(Prompts.Gate(gate), cancellationToken: ct);
         await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        await hook.PromptAnswered; // the drop hits the socket, not the POST (that case has its own test)
 
         proxy.Refuse();
         proxy.Drop();
@@ -40,15 +44,95 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_prompt_whose_POST_answer_was_lost_is_found_after_the_reconnect()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = new TcpProxy(Server.BaseAddress);
+        using var hook = new HookHandler();
+        using var http = new HttpClient(hook);
+        await using var client = Servers.Client(http, proxy.BaseAddress, "reconnect-lost-post-" + Prompts.NewId());
+        var states = new StateLog(client);
+        await using var watcher = await Server.ConnectAsync("reconnect-watcher-" + Prompts.NewId(), ct);
+        // The server queued the prompt, then everything drops before its answer reaches the SDK.
+        hook.OnPromptAnswered = () =>
+        {
+            proxy.Refuse();
+            proxy.Drop();
+            throw new HttpRequestException("the connection was reset");
+        };
+
+        var gate = "reconnect-lost-post-" + Prompts.NewId();
+        var run = client.RunAsync(Prompts.Gate(gate), cancellationToken: ct);
+        await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        await states.WaitForAsync(ConnectionState.WaitingToReconnect, ct);
+        TestNodes.Gates.Release(gate);
+        await WaitForEmptyQueueAsync(watcher, ct);
+        Assert.False(run.IsCompleted, run.Exception?.ToString()); // neither lost nor failed: waiting for the server to answer again
+
+        proxy.Accept();
+        var result = await run;
+        Assert.True(result.Succeeded);
+        Assert.Equal(gate, (string?)result.Outputs["1"].Raw["text"]![0]);
+    }
+
+    [Fact]
+    public async Task A_lost_POST_of_a_prompt_the_server_never_got_still_fails()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var hook = new HookHandler { OnPromptSending = () => throw new HttpRequestException("the connection was refused") };
+        using var http = new HttpClient(hook);
+        await using var client = Servers.Client(http, Server.BaseAddress, "reconnect-no-post-" + Prompts.NewId());
+        // The server answers again at once; the prompt is in neither queue nor history, so the original error surfaces.
+        var ex = await Assert.ThrowsAsync<ComfyConnectionException>(() => client.RunAsync(Prompts.Progress(1), cancellationToken: ct));
+        Assert.Contains("refused", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watched_prompt_that_finishes_while_the_socket_is_down_ends_its_stream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = new TcpProxy(Server.BaseAddress);
+        await using var client = Servers.Client(proxy.BaseAddress, "reconnect-watch-" + Prompts.NewId());
+        var states = new StateLog(client);
+        await client.ConnectAsync(ct);
+        await using var watcher = await Server.ConnectAsync("reconnect-watcher-" + Prompts.NewId(), ct);
+        var gate = "reconnect-watch-" + Prompts.NewId();
+        var id = Guid.NewGuid().ToString();
+        using var events = client.WatchPrompt(id);
+        await client.QueuePromptAsync(Prompts.Gate(gate), new QueueOptions { PromptId = id }, ct);
+        var collected = Task.Run(async () =>
+        {
+            var list = new List<ComfyEvent>();
+            await foreach (var e in events.WithCancellation(ct)) list.Add(e);
+            return list;
+        }, ct);
+        await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        proxy.Refuse();
+        proxy.Drop();
+        await states.WaitForAsync(ConnectionState.WaitingToReconnect, ct);
+        TestNodes.Gates.Release(gate);
+        await WaitForEmptyQueueAsync(watcher, ct);
+        Assert.False(collected.IsCompleted);
+
+        proxy.Accept();
+        var list = await collected; // ended by the history lookup after the reconnect: the done events were never received
+        Assert.Contains(list, e => e is ExecutionStartEvent s && s.Id == id);
+        Assert.DoesNotContain(list, e => e is ExecutingEvent { IsPromptDone: true });
+    }
+
+    [Fact]
     public async Task After_a_drop_events_of_a_still_running_prompt_arrive_on_the_new_socket()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var proxy = new TcpProxy(Server.BaseAddress);
-        await using var client = Servers.Client(proxy.BaseAddress, "reconnect-running-" + Prompts.NewId());
+        using var hook = new HookHandler();
+        using var http = new HttpClient(hook);
+        await using var client = Servers.Client(http, proxy.BaseAddress, "reconnect-running-" + Prompts.NewId());
         var states = new StateLog(client);
         var gate = "reconnect-running-" + Prompts.NewId();
         var run = client.RunAsync(Prompts.Gate(gate), cancellationToken: ct);
         await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        await hook.PromptAnswered;
 
         proxy.Drop();
         await states.WaitForAsync(ConnectionState.WaitingToReconnect, ct);
@@ -64,12 +148,15 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
     {
         var ct = TestContext.Current.CancellationToken;
         await using var proxy = new TcpProxy(Server.BaseAddress);
-        await using var client = Servers.Client(proxy.BaseAddress, "reconnect-failfast-" + Prompts.NewId(),
+        using var hook = new HookHandler();
+        using var http = new HttpClient(hook);
+        await using var client = Servers.Client(http, proxy.BaseAddress, "reconnect-failfast-" + Prompts.NewId(),
             new ComfyClientOptions { WhenDisconnected = DisconnectedBehavior.FailFast });
         var states = new StateLog(client);
         var gate = "reconnect-failfast-" + Prompts.NewId();
         var run = client.RunAsync(Prompts.Gate(gate), cancellationToken: ct);
         await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        await hook.PromptAnswered;
         proxy.Refuse();
         proxy.Drop();
         var ex = await Assert.ThrowsAsync<ComfyConnectionException>(() => run);

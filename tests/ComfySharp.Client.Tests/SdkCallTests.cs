@@ -289,6 +289,52 @@ public sealed class SdkCallTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains(first, e => e is StatusEvent);
     }
 
+    [Fact]
+    public async Task Unknown_event_types_from_a_socket_pass_through_after_feature_flags_went_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scripted = await ScriptedSocketServer.StartAsync(
+        [
+            """{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}, "sid": "scripted"}}""",
+            """{"type": "crystools.monitor", "data": {"cpu_utilization": 12.5, "gpus": []}}""",
+            """{"type": "executing", "data": {"node": null, "prompt_id": "p1"}}""",
+        ], ct);
+        await using var client = Servers.Client(scripted.BaseAddress, "sdk-unknown");
+        var events = new List<ComfyEvent>();
+        await foreach (var e in client.ReadEventsAsync(ct))
+        {
+            events.Add(e);
+            if (e is ExecutingEvent { IsPromptDone: true }) break;
+        }
+        var first = JsonNode.Parse(await scripted.FirstMessage)!;
+        Assert.Equal("feature_flags", (string?)first["type"]);
+        Assert.True((bool)first["data"]!["supports_preview_metadata"]!);
+        Assert.Equal("scripted", client.Sid);
+        var unknown = Assert.IsType<UnknownEvent>(events[1]);
+        Assert.Equal("crystools.monitor", unknown.Type);
+        Assert.Equal(12.5, (double)unknown.Data!["cpu_utilization"]!);
+    }
+
+    [Fact]
+    public async Task WatchPrompt_streams_one_prompts_events_and_ends_when_it_is_done()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var client = Servers.Client(Server.BaseAddress, "sdk-watch");
+        await client.ConnectAsync(ct);
+        var id = Guid.NewGuid().ToString();
+        using var events = client.WatchPrompt(id);
+        var other = client.RunAsync(Prompts.Progress(1), cancellationToken: ct);
+        await client.QueuePromptAsync(Prompts.Progress(3), new QueueOptions { PromptId = id }, ct);
+        var list = new List<ComfyEvent>();
+        await foreach (var e in events.WithCancellation(ct)) list.Add(e);
+        await other;
+        Assert.All(list, e => Assert.Equal(id, e.PromptId));
+        Assert.IsType<ExecutionStartEvent>(list[0]);
+        Assert.Equal(3, list.OfType<ProgressEvent>().Last().Value); // the server may merge progress updates, never the last
+        Assert.True(list[^1] is ExecutingEvent { IsPromptDone: true });
+        Assert.Throws<InvalidOperationException>(() => events.GetAsyncEnumerator(ct));
+    }
+
     private static async Task<List<ComfyEvent>> Collect(IAsyncEnumerable<ComfyEvent> events)
     {
         var list = new List<ComfyEvent>();
