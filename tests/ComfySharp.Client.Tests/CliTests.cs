@@ -166,6 +166,30 @@ public sealed class CliTests(ServerFixture fixture) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task Upload_stores_the_file_and_reports_its_name()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var image = Path.Combine(_folder, "cli-upload-" + Prompts.NewId()[..8] + ".png");
+        await File.WriteAllBytesAsync(image, TestNodes.ProgressNode.Png, ct);
+        var plain = await CliProcess.RunAsync(_folder, ct, "upload", image, "--server", Url, "--subfolder", "cli");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains($"uploaded cli/{Path.GetFileName(image)} (input)", plain.Stdout, StringComparison.Ordinal);
+        Assert.Equal(TestNodes.ProgressNode.Png, await File.ReadAllBytesAsync(Path.Combine(fixture.Server.Folder, "input", "cli", Path.GetFileName(image)), ct));
+
+        // The same bytes again are not stored twice (ComfyUI compares the content); --json reports the stored name.
+        var json = await CliProcess.RunAsync(_folder, ct, "upload", image, "--server", Url, "--subfolder", "cli", "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var body = JsonNode.Parse(json.Stdout)!;
+        Assert.Equal(Path.GetFileName(image), (string?)body["name"]);
+        Assert.Equal("cli", (string?)body["subfolder"]);
+
+        var missing = await CliProcess.RunAsync(_folder, ct, "upload", Path.Combine(_folder, "nope.png"), "--server", Url);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("error: ", missing.Stderr, StringComparison.Ordinal);
+        Assert.Single(missing.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task The_packed_tool_installs_offline_from_the_local_folder_and_runs()
     {
         var ct = TestContext.Current.CancellationToken;
