@@ -99,6 +99,9 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
         var gate = "reconnect-watch-" + Prompts.NewId();
         var id = Guid.NewGuid().ToString();
         using var events = client.WatchPrompt(id);
+        // The gate may be entered before the node's executing event crossed the proxy: drop only once the SDK has it.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var seen = client.ObservePrompt(id, new Signal(e => e is ExecutingEvent { Node: "1" }, running));
         await client.QueuePromptAsync(Prompts.Gate(gate), new QueueOptions { PromptId = id }, ct);
         var collected = Task.Run(async () =>
         {
@@ -107,6 +110,7 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
             return list;
         }, ct);
         await TestNodes.Gates.WaitEnteredAsync(gate, ct);
+        await running.Task.WaitAsync(ct);
         proxy.Refuse();
         proxy.Drop();
         await states.WaitForAsync(ConnectionState.WaitingToReconnect, ct);
@@ -116,7 +120,7 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
 
         proxy.Accept();
         var list = await collected; // ended by the history lookup after the reconnect: the done events were never received
-        Assert.Contains(list, e => e is ExecutionStartEvent s && s.Id == id);
+        Assert.Contains(list, e => e is ExecutingEvent { Node: "1" } x && x.Id == id);
         Assert.DoesNotContain(list, e => e is ExecutingEvent { IsPromptDone: true });
     }
 
@@ -252,6 +256,23 @@ public sealed class ReconnectTests(ServerFixture fixture) : IClassFixture<Server
         {
             var json = await socket.ReceiveJsonAsync(ct);
             if ((string?)json["type"] == "status" && (int?)json["data"]?["status"]?["exec_info"]?["queue_remaining"] == 0) return;
+        }
+    }
+
+    /// <summary>Completes <paramref name="done"/> at the first event that matches.</summary>
+    private sealed class Signal(Func<ComfyEvent, bool> match, TaskCompletionSource done) : IObserver<ComfyEvent>
+    {
+        public void OnNext(ComfyEvent value)
+        {
+            if (match(value)) done.TrySetResult();
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
         }
     }
 
