@@ -58,6 +58,12 @@ public sealed class EventParserTests
         var status = (StatusEvent)EventParser.Parse(Encoding.UTF8.GetBytes(cases[0].Json))!;
         Assert.Equal(2, status.QueueRemaining);
         Assert.Equal("s", status.Sid);
+        var progress = (ProgressStateEvent)EventParser.Parse(Encoding.UTF8.GetBytes(cases[5].Json))!;
+        var node = Assert.Single(progress.Nodes);
+        Assert.Equal("3", node.Key);
+        Assert.Equal(new NodeProgress("3", 1, 2, "running", null, null, null), node.Value);
+        Assert.True(progress.Nodes.TryGetValue("3", out var same) && same == node.Value);
+        Assert.False(progress.Nodes.ContainsKey("4"));
     }
 
     [Fact]

@@ -29,7 +29,8 @@ internal static class EventParser
         "execution_cached" when Str(d["prompt_id"]) is { } id => new ExecutionCachedEvent(id, Strings(d["nodes"]), Long(d["timestamp"])),
         "executing" => new ExecutingEvent(Str(d["node"]), Str(d["display_node"]), Str(d["prompt_id"])),
         "progress" => new ProgressEvent(Num(d["value"]) ?? 0, Num(d["max"]) ?? 0, Str(d["prompt_id"]), Str(d["node"])),
-        "progress_state" => new ProgressStateEvent(Str(d["prompt_id"]), NodeStates(d["nodes"] as JsonObject)),
+        // Sent after every node with the state of every node so far: its map is read only when asked for.
+        "progress_state" => new ProgressStateEvent(Str(d["prompt_id"]), new LazyNodeStates(d["nodes"] as JsonObject)),
         "executed" when Str(d["node"]) is { } node => new ExecutedEvent(node, Str(d["display_node"]), d["output"] as JsonObject, Str(d["prompt_id"])),
         "execution_success" when Str(d["prompt_id"]) is { } id => new ExecutionSuccessEvent(id, Long(d["timestamp"])),
         "execution_error" => new ExecutionErrorEvent(ExecutionErrorInfo.FromJson(d)),
@@ -40,7 +41,7 @@ internal static class EventParser
         _ => new UnknownEvent(type),
     };
 
-    private static Dictionary<string, NodeProgress> NodeStates(JsonObject? nodes)
+    internal static Dictionary<string, NodeProgress> NodeStates(JsonObject? nodes)
     {
         var states = new Dictionary<string, NodeProgress>(StringComparer.Ordinal);
         if (nodes is null) return states;
