@@ -16,6 +16,7 @@ public sealed partial class ComfyClient
     private TaskCompletionSource _connected = NewSignal();
     private string? _runningPromptId;
     private int _generation; // connections opened so far
+    private bool? _repliesToFeatureFlags;
 
     /// <summary>The WebSocket's current state.</summary>
     public ConnectionState State
@@ -81,7 +82,11 @@ public sealed partial class ComfyClient
         await connected.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Connects, sends <c>feature_flags</c> first (protocol.md §3.2) and reads up to the <c>status</c> greeting.</summary>
+    /// <summary>
+    /// Connects, sends <c>feature_flags</c> first (protocol.md §3.2) and reads up to the <c>status</c> greeting and, from a server
+    /// that has feature flags, its <c>feature_flags</c> reply: only then has it taken this client's flags (preview metadata)
+    /// into account, so no event of a prompt queued next can miss them.
+    /// </summary>
     private async Task<ClientWebSocket> OpenAsync(CancellationToken ct)
     {
         var socket = new ClientWebSocket();
@@ -90,6 +95,7 @@ public sealed partial class ComfyClient
             // Reconnect attempts may meet a server that accepts TCP but never answers; bounded on the same clock as the backoff.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), _options.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            var awaitReply = await RepliesToFeatureFlagsAsync(linked.Token).ConfigureAwait(false);
             await socket.ConnectAsync(WebSocketUri(), linked.Token).ConfigureAwait(false);
             var flags = new JsonObject { ["supports_preview_metadata"] = _options.SupportsPreviewMetadata };
             if (_options.FeatureFlags is not null)
@@ -99,15 +105,22 @@ public sealed partial class ComfyClient
             var hello = Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "feature_flags", ["data"] = flags }.ToJsonString());
             await socket.SendAsync(hello, WebSocketMessageType.Text, true, linked.Token).ConfigureAwait(false);
             var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+            var greeted = false;
+            var replied = !awaitReply;
             while (true)
             {
                 var type = await ReceiveMessageAsync(socket, buffer, linked.Token).ConfigureAwait(false)
                     ?? throw new WebSocketException("The server closed the socket before greeting.");
                 var e = Decode(type, buffer.WrittenSpan);
                 if (e is null) continue;
-                if (e is StatusEvent { Sid: { } sid })
+                if (e is StatusEvent { Sid: { } sid } && !greeted)
                 {
                     Sid = sid;
+                    greeted = true;
+                }
+                replied |= e is FeatureFlagsEvent;
+                if (greeted && replied)
+                {
                     lock (_gate) _socket = socket;
                     Interlocked.Increment(ref _generation);
                     SetState(ConnectionState.Connected, 0, TimeSpan.Zero, null);
@@ -122,6 +135,27 @@ public sealed partial class ComfyClient
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the server answers a client's <c>feature_flags</c> message: servers with feature flags serve <c>GET /features</c>
+    /// (protocol.md §2.14); older ones answer neither. Asked once; an unreachable server counts as not answering this time.
+    /// </summary>
+    private async Task<bool> RepliesToFeatureFlagsAsync(CancellationToken ct)
+    {
+        if (_repliesToFeatureFlags is { } known) return known;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Path("features"));
+            using var response = await SendAsync(request, ct).ConfigureAwait(false);
+            var replies = response.IsSuccessStatusCode && TryParse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)) is JsonObject;
+            _repliesToFeatureFlags = replies;
+            return replies;
+        }
+        catch (ComfyConnectionException)
+        {
+            return false;
         }
     }
 
