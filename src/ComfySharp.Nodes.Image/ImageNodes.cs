@@ -20,6 +20,7 @@ public static class ImageNodes
         registry.Add<ImageScale>().Add<ImageScaleBy>().Add<ImageInvert>().Add<ImageBatch>().Add<ImagePadForOutpaint>().Add<EmptyImage>();
         // comfy_extras/nodes_images.py
         registry.Add<ImageCrop>();
+        registry.Add(() => new SaveAnimatedWEBP(options)).Add(() => new SaveAnimatedPNG(options));
         // comfy_extras/nodes_post_processing.py (ImageQuantize is not implemented: it needs Pillow's median-cut palette)
         registry.Add<ImageBlend>().Add<ImageBlur>().Add<ImageSharpen>().Add<ImageScaleToTotalPixels>();
         // comfy_extras/nodes_mask.py

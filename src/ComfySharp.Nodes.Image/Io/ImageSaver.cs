@@ -32,13 +32,23 @@ internal static class ImageSaver
         return NodeOutput.WithUi(new JsonObject { ["images"] = results }, images);
     }
 
-    private static List<KeyValuePair<string, string>> Metadata(NodeArgs args)
+    /// <summary>The <c>prompt</c> and each <c>extra_pnginfo</c> entry as <c>json.dumps</c> text, in that order.</summary>
+    internal static List<KeyValuePair<string, string>> Metadata(NodeArgs args)
     {
         var texts = new List<KeyValuePair<string, string>>();
-        if (args.GetValueOrDefault("prompt") is JsonNode prompt && PyJson.TryDumps(prompt, out var promptJson))
-        {
-            texts.Add(new("prompt", promptJson));
-        }
+        if (PromptJson(args) is { } prompt) texts.Add(new("prompt", prompt));
+        texts.AddRange(ExtraJson(args));
+        return texts;
+    }
+
+    /// <summary>The hidden <c>prompt</c> as <c>json.dumps</c> text, or null without one.</summary>
+    internal static string? PromptJson(NodeArgs args) =>
+        args.GetValueOrDefault("prompt") is JsonNode prompt && PyJson.TryDumps(prompt, out var json) ? json : null;
+
+    /// <summary>Each <c>extra_pnginfo</c> entry (the frontend's <c>workflow</c>, …) as <c>json.dumps</c> text.</summary>
+    internal static List<KeyValuePair<string, string>> ExtraJson(NodeArgs args)
+    {
+        var texts = new List<KeyValuePair<string, string>>();
         if (args.GetValueOrDefault("extra_pnginfo") is JsonObject extra)
         {
             foreach (var (key, value) in extra)

@@ -4,6 +4,7 @@ python3-numpy, python3-torch). Each command reads its inputs from files and writ
   load IMAGE OUT_PREFIX             ComfyUI's LoadImage pipeline -> OUT_PREFIX.image.f32, OUT_PREFIX.mask.f32, JSON shapes on stdout
   text PNG                          the PNG's text chunks as JSON
   info FILE                         format, mode and size as JSON
+  frames FILE OUT                   every frame as 8-bit RGBA appended to OUT; JSON: format, size, durations, EXIF, comf chunks
   make KIND OUT                     writes a fixture image made with Pillow (see make())
   upscale IN B H W C METHOD WIDTH HEIGHT CROP OUT   common_upscale on an IMAGE [B,H,W,C]
 """
@@ -41,6 +42,31 @@ def load(path, prefix):
     image.astype('<f4').tofile(prefix + ".image.f32")
     mask.astype('<f4').tofile(prefix + ".mask.f32")
     print(json.dumps({"image": list(image.shape), "mask": list(mask.shape), "format": img.format}))
+
+
+def frames(path, out):
+    img = Image.open(path)
+    durations = []
+    with open(out, "wb") as f:
+        for frame in ImageSequence.Iterator(img):
+            rgba = frame.convert("RGBA")  # loads the frame; Pillow's WEBP reader sets its duration only then
+            durations.append(frame.info.get("duration"))
+            f.write(rgba.tobytes())
+    exif = {str(k): v for k, v in img.getexif().items()}
+    # ComfyUI's APNG metadata: "comf" chunks (keyword NUL json) that Pillow itself skips.
+    comf = {}
+    data = open(path, "rb").read()
+    if data.startswith(b"\x89PNG"):
+        i = 8
+        while i + 8 <= len(data):
+            n = int.from_bytes(data[i:i + 4], "big")
+            kind = data[i + 4:i + 8]
+            if kind == b"comf":
+                key, _, value = data[i + 8:i + 8 + n].partition(b"\0")
+                comf[key.decode("latin-1")] = value.decode("latin-1")
+            i += 12 + n
+    print(json.dumps({"format": img.format, "size": list(img.size), "n_frames": getattr(img, "n_frames", 1),
+                      "durations": durations, "exif": exif, "comf": comf}))
 
 
 def make(kind, out):
@@ -232,6 +258,8 @@ def main(argv):
     elif cmd == "info":
         img = Image.open(argv[1])
         print(json.dumps({"format": img.format, "mode": img.mode, "size": list(img.size), "n_frames": getattr(img, "n_frames", 1)}))
+    elif cmd == "frames":
+        frames(argv[1], argv[2])
     elif cmd == "make":
         make(argv[1], argv[2])
     elif cmd == "op":
