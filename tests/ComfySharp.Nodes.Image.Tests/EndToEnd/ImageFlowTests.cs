@@ -130,6 +130,34 @@ public sealed class ImageFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_websocket_api_examples_flow_fetches_the_saved_images_through_history_and_view()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var prompt = JsonNode.Parse("""
+        {
+          "3": {"class_type": "EmptyImage", "inputs": {"width": 5, "height": 4, "batch_size": 2, "color": 3368601}},
+          "9": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "api flow/ComfyUI"}},
+          "10": {"class_type": "PreviewImage", "inputs": {"images": ["3", 0]}}
+        }
+        """)!;
+        await File.WriteAllTextAsync(folder.File("prompt.json"), prompt.ToJsonString(), ct);
+        var output = await Reference.RunScriptAsync("ws_api_flow.py", [_server.BaseAddress.Authority, folder.File("prompt.json"), folder.Path], ct);
+        var fetched = JsonNode.Parse(output)!;
+        Assert.Equal(2, fetched["9"]!.AsArray().Count);
+        Assert.Equal(2, fetched["10"]!.AsArray().Count);
+        Assert.Equal("ComfyUI_00001_.png", (string?)fetched["9"]![0]!["filename"]);
+        foreach (var image in fetched["9"]!.AsArray().Concat(fetched["10"]!.AsArray()))
+        {
+            Assert.Equal("image/png", (string?)image!["content_type"]);
+            var frame = ImageDecoder.Decode(await File.ReadAllBytesAsync((string)image["path"]!, ct)).First;
+            Assert.Equal((5, 4), (frame.Width, frame.Height));
+            // 0x336699
+            Assert.Equal([0x33, 0x66, 0x99, 255], frame.Rgba.AsSpan(0, 4).ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Clients_with_preview_metadata_get_type_4_frames_from_SaveImageWebsocket()
     {
         var ct = TestContext.Current.CancellationToken;
