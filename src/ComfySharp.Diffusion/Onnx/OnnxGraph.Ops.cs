@@ -9,6 +9,7 @@ internal sealed partial class OnnxGraph
     public Value Div(Value a, Value b) => Op("Div", [a, b]);
     public Value MatMul(Value a, Value b) => Op("MatMul", [a, b]);
     public Value Sigmoid(Value x) => Op("Sigmoid", [x]);
+    public Value Relu(Value x) => Op("Relu", [x]);
     public Value Shape(Value x) => Op("Shape", [x]);
     public Value Reshape(Value x, Value shape) => Op("Reshape", [x, shape]);
     public Value Reshape(Value x, params long[] shape) => Reshape(x, ConstantInt64(shape));
@@ -51,11 +52,12 @@ internal sealed partial class OnnxGraph
         return Reshape(Linear(Reshape(x, -1, inDim), key, inDim, outDim, bias), target);
     }
 
-    /// <summary>2-D convolution, square kernel, symmetric padding.</summary>
-    public Value Conv(Value x, string key, int inCh, int outCh, int kernel, int stride = 1, int pad = -1)
+    /// <summary>2-D convolution, square kernel, symmetric padding; <paramref name="bias"/> false for layers stored without one.</summary>
+    public Value Conv(Value x, string key, int inCh, int outCh, int kernel, int stride = 1, int pad = -1, bool bias = true)
     {
         if (pad < 0) pad = kernel / 2;
-        return Op("Conv", [x, Weight(key + ".weight", [outCh, inCh, kernel, kernel]), Weight(key + ".bias", [outCh])],
+        var w = Weight(key + ".weight", [outCh, inCh, kernel, kernel]);
+        return Op("Conv", bias ? [x, w, Weight(key + ".bias", [outCh])] : [x, w],
             Attr.IntList("kernel_shape", kernel, kernel), Attr.IntList("strides", stride, stride), Attr.IntList("pads", pad, pad, pad, pad));
     }
 

@@ -5,36 +5,41 @@ namespace ComfySharp.Nodes.Image.Resampling;
 /// <summary>
 /// ComfyUI's <c>lanczos</c> goes through Pillow: the image becomes 8-bit, is resized with <c>Image.Resampling.LANCZOS</c> (a = 3,
 /// support scaled by the reduction factor, horizontal pass then vertical, each with 22-bit fixed-point weights and clipping
-/// to 8 bits), and comes back as <c>byte / 255</c>. This reproduces that arithmetic.
+/// to 8 bits), and comes back as <c>byte / 255</c>. This reproduces that arithmetic; with <see cref="PillowFilter.Bilinear"/> it is
+/// Pillow's <c>BILINEAR</c>, which the server's preview frames use.
 /// </summary>
 internal static class Lanczos
 {
     private const int PrecisionBits = 32 - 8 - 2;
-    private const double Support = 3.0;
 
     public static void Resize(ReadOnlySpan<float> src, int h, int w, int c, Span<float> dst, int height, int width)
     {
         var bytes = new byte[src.Length];
         Pixels.ToBytes(src, bytes);
+        Pixels.ToFloats(ResizeBytes(bytes, h, w, c, height, width, PillowFilter.Lanczos), dst);
+    }
+
+    /// <summary>8-bit interleaved pixels resized as Pillow's <c>Image.resize</c> with <paramref name="filter"/>.</summary>
+    public static byte[] ResizeBytes(byte[] bytes, int h, int w, int c, int height, int width, PillowFilter filter)
+    {
         var current = bytes;
         var (cw, ch) = (w, h);
         if (width != w)
         {
-            current = Pass(current, ch, cw, c, width, horizontal: true);
+            current = Pass(current, ch, cw, c, width, horizontal: true, filter);
             cw = width;
         }
         if (height != h)
         {
-            current = Pass(current, ch, cw, c, height, horizontal: false);
-            ch = height;
+            current = Pass(current, ch, cw, c, height, horizontal: false, filter);
         }
-        Pixels.ToFloats(current, dst);
+        return current;
     }
 
-    private static byte[] Pass(byte[] src, int h, int w, int c, int outSize, bool horizontal)
+    private static byte[] Pass(byte[] src, int h, int w, int c, int outSize, bool horizontal, PillowFilter filter)
     {
         var inSize = horizontal ? w : h;
-        var (bounds, kk, kSize) = Coefficients(inSize, outSize);
+        var (bounds, kk, kSize) = Coefficients(inSize, outSize, filter);
         var (ow, oh) = horizontal ? (outSize, h) : (w, outSize);
         var dst = new byte[ow * oh * c];
         for (var y = 0; y < oh; y++)
@@ -60,11 +65,11 @@ internal static class Lanczos
     }
 
     /// <summary>Pillow's <c>precompute_coeffs</c> followed by <c>normalize_coeffs_8bpc</c>.</summary>
-    private static (int[] Bounds, int[] Kk, int KSize) Coefficients(int inSize, int outSize)
+    private static (int[] Bounds, int[] Kk, int KSize) Coefficients(int inSize, int outSize, PillowFilter filter)
     {
         var scale = (double)inSize / outSize;
         var filterScale = Math.Max(scale, 1.0);
-        var support = Support * filterScale;
+        var support = filter.Support * filterScale;
         var kSize = (int)Math.Ceiling(support) * 2 + 1;
         var bounds = new int[outSize * 2];
         var kk = new int[outSize * kSize];
@@ -78,7 +83,7 @@ internal static class Lanczos
             var ww = 0.0;
             for (var x = 0; x < xmax; x++)
             {
-                var weight = Filter((x + xmin - center + 0.5) * ss);
+                var weight = filter.Weight((x + xmin - center + 0.5) * ss);
                 k[x] = weight;
                 ww += weight;
             }
@@ -93,7 +98,14 @@ internal static class Lanczos
         return (bounds, kk, kSize);
     }
 
-    private static double Filter(double x) => x is >= -Support and < Support ? Sinc(x) * Sinc(x / Support) : 0.0;
+}
+
+/// <summary>Pillow's resampling filters: their support (radius at scale 1) and weight function.</summary>
+internal sealed record PillowFilter(double Support, Func<double, double> Weight)
+{
+    public static PillowFilter Lanczos { get; } = new(3.0, x => x is >= -3.0 and < 3.0 ? Sinc(x) * Sinc(x / 3.0) : 0.0);
+
+    public static PillowFilter Bilinear { get; } = new(1.0, x => Math.Abs(x) < 1.0 ? 1.0 - Math.Abs(x) : 0.0);
 
     private static double Sinc(double x)
     {

@@ -259,8 +259,41 @@ def lora_merge(sd, opt):
     return out
 
 
+def taesd_decode(sd, z):
+    """The TAESD decoder as published (tanh clamp, conv, three stages of three blocks + nearest 2x + bias-free conv, a block,
+    conv), then ComfyUI's preview mapping: (y - 0.5) * 2, ((x + 1) / 2).clamp(0, 1) * 255 as uint8."""
+    def c(key, x):
+        return F.conv2d(x, sd[key + ".weight"], sd.get(key + ".bias"), padding=1)
+
+    def block(n, x):
+        h = F.relu(c(f"{n}.conv.0", x))
+        h = F.relu(c(f"{n}.conv.2", h))
+        return F.relu(c(f"{n}.conv.4", h) + x)
+
+    h = F.relu(c("1", torch.tanh(z / 3) * 3))
+    n = 3
+    for _ in range(3):
+        for _ in range(3):
+            h = block(n, h)
+            n += 1
+        h = c(str(n + 1), F.interpolate(h, scale_factor=2))
+        n += 2
+    h = c(str(n + 1), block(n, h))
+    x = h.sub(0.5).mul(2)
+    return (((x + 1.0) / 2.0).clamp(0, 1).mul(0xFF)).to(torch.uint8).float().permute(0, 2, 3, 1)
+
+
+def latent2rgb(z):
+    factors = torch.tensor([[0.3512, 0.2297, 0.3227], [0.3250, 0.4974, 0.2350],
+                            [-0.2829, 0.1762, 0.2721], [-0.2120, -0.2616, -0.7177]]).transpose(0, 1)
+    image = F.linear(z[0].movedim(0, -1), factors)
+    return (((image + 1.0) / 2.0).clamp(0, 1).mul(0xFF)).to(torch.uint8).float()
+
+
 MODELS = {
     "lora_merge": lambda sd, inputs, opt: lora_merge(sd, opt),
+    "taesd": lambda sd, inputs, opt: {"rgb": taesd_decode(sd, inputs["latent"])},
+    "latent2rgb": lambda sd, inputs, opt: {"rgb": latent2rgb(inputs["latent"])},
     "interpolate": lambda sd, inputs, opt: {"out": interpolate(inputs["x"], opt)},
     "unet": lambda sd, inputs, opt: {"out": unet(sd, inputs["x"], inputs["timesteps"], inputs["context"], opt)},
     "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},

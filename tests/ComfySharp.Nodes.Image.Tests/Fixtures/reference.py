@@ -5,6 +5,7 @@ python3-numpy, python3-torch). Each command reads its inputs from files and writ
   text PNG                          the PNG's text chunks as JSON
   info FILE                         format, mode and size as JSON
   frames FILE OUT                   every frame as 8-bit RGBA appended to OUT; JSON: format, size, durations, EXIF, comf chunks
+  contain PNG MAX OUT               ImageOps.contain(img, (MAX, MAX), BILINEAR) as the server's previews: RGB bytes to OUT, size as JSON
   make KIND OUT                     writes a fixture image made with Pillow (see make())
   upscale IN B H W C METHOD WIDTH HEIGHT CROP OUT   common_upscale on an IMAGE [B,H,W,C]
 """
@@ -260,6 +261,11 @@ def main(argv):
         print(json.dumps({"format": img.format, "mode": img.mode, "size": list(img.size), "n_frames": getattr(img, "n_frames", 1)}))
     elif cmd == "frames":
         frames(argv[1], argv[2])
+    elif cmd == "contain":
+        size = int(argv[2])
+        img = ImageOps.contain(Image.open(argv[1]).convert("RGB"), (size, size), Image.Resampling.BILINEAR)
+        open(argv[3], "wb").write(img.tobytes())
+        print(json.dumps(list(img.size)))
     elif cmd == "make":
         make(argv[1], argv[2])
     elif cmd == "op":
