@@ -28,6 +28,8 @@ public sealed class DiffusionServer : IAsyncLifetime
     public async Task<(List<JsonObject> Events, JsonObject History)> RunAsync(string promptJson, string clientId, CancellationToken ct)
     {
         await using var ws = await Server.ConnectAsync(clientId, ct);
+        // The greeting means the socket is registered: events of a prompt that fails fast are not sent before it is.
+        await ws.ReceiveJsonAsync(ct);
         var promptId = await Server.QueueAsync(JsonNode.Parse(promptJson)!.AsObject(), clientId, ct);
         var events = await ws.CollectUntilDoneAsync(promptId, ct);
         return (events, await Server.HistoryAsync(promptId, ct));

@@ -16,6 +16,8 @@ public sealed class MissingTokenizerTests
         TinyCheckpoint.Write(Path.Combine(checkpoints, "tiny.safetensors"), SafetensorsDType.F32);
 
         await using var ws = await server.ConnectAsync("no-tokenizer", ct);
+        // The greeting means the socket is registered before the prompt (which fails at once) can send its error.
+        await ws.ReceiveJsonAsync(ct);
         var promptId = await server.QueueAsync(System.Text.Json.Nodes.JsonNode.Parse("""
         {
           "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny.safetensors"}},
