@@ -38,15 +38,18 @@ public static partial class Samplers
     /// <summary>
     /// Every sampler implemented, in ComfyUI's order (what /object_info lists). The <c>_gpu</c> names are ComfyUI's
     /// variants that build the Brownian tree on the GPU; on this CPU-only engine they are the same method. <c>ddim</c>
-    /// is ComfyUI's: Euler's update (deterministic DDIM in sigma space) whose noise mask takes fresh random noise each
-    /// step (<see cref="UsesRandomInpaintNoise"/>).
+    /// is ComfyUI's: Euler's update (deterministic DDIM in sigma space) whose inpainting re-noises the kept area with a
+    /// noise of its own instead of the initial noise (<see cref="UsesRandomInpaintNoise"/>).
     /// </summary>
     public static IReadOnlyList<string> Names { get; } = OrderedNames();
 
     /// <summary>Whether <paramref name="name"/> is one of <see cref="Names"/>.</summary>
     public static bool Exists(string name) => Find(name) is not null;
 
-    /// <summary>ComfyUI's KSAMPLER inpaint option "random" (only ddim): masked areas are re-noised with fresh noise each step.</summary>
+    /// <summary>
+    /// ComfyUI's KSAMPLER inpaint option "random" (only ddim): the area a noise mask keeps is re-noised at each step with one
+    /// tensor drawn from the seed + 1 (the same at every step), not with the initial noise.
+    /// </summary>
     public static bool UsesRandomInpaintNoise(string name) => name == "ddim";
 
     /// <summary>

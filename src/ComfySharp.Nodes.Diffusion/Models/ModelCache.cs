@@ -18,6 +18,7 @@ public sealed class ModelCache : IDisposable
     private readonly List<IDisposable> _retired = [];
     private readonly Lock _loadLock = new();
     private ClipBpeTokenizer? _tokenizer;
+    private int _loads;
 
     public ModelCache(DiffusionPackOptions options)
     {
@@ -34,6 +35,12 @@ public sealed class ModelCache : IDisposable
             lock (_loadLock) return _models.Count;
         }
     }
+
+    /// <summary>
+    /// Number of model files opened since the cache was made. Concurrent users of a file that is not loaded yet wait for one
+    /// load; a file changed on disk, or used again after an unload, is opened again.
+    /// </summary>
+    public int LoadCount => Volatile.Read(ref _loads);
 
     /// <summary>Runs <paramref name="use"/> with the loaded checkpoint; an unload waits until it returns.</summary>
     internal T WithCheckpoint<T>(string path, Func<LoadedCheckpoint, T> use) => With(path, path, () => LoadedCheckpoint.Open(path), use);
@@ -83,7 +90,9 @@ public sealed class ModelCache : IDisposable
                 // Changed on disk: another prompt may still be using the old one, so it is freed at the next unload.
                 _retired.Add((IDisposable)entry.Model);
             }
+            // Loading under the lock is what makes racing callers share one load.
             var loaded = open();
+            _loads++;
             _models[key] = (stamp, loaded);
             return loaded;
         }

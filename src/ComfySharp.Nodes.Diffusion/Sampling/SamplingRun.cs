@@ -36,7 +36,11 @@ internal static class SamplingRun
         if (guider.Negative is { } negative) RequireContext(negative, contextDim);
 
         IDenoiser denoiser = new GuidedDenoiser(guider.Model, shape, guider.Positive, guider.Negative, guider.Cfg, SamplingMethods.Timestep);
-        if (latent.NoiseMask is { } noiseMask) denoiser = new InpaintDenoiser(denoiser, latentIn, noiseData, NoiseMasks.ForLatent(noiseMask, shape));
+        if (latent.NoiseMask is { } noiseMask)
+        {
+            var keptNoise = InpaintNoise(sampler.Name, noise.Seed, shape, noiseData);
+            denoiser = new InpaintDenoiser(denoiser, latentIn, keptNoise, NoiseMasks.ForLatent(noiseMask, shape));
+        }
 
         var x = SamplingMethods.NoiseScaling(sigmas, noiseData, latentIn);
         var previewer = LatentPreviewer.For(context, guider.Model.Cache.Options);
@@ -54,6 +58,17 @@ internal static class SamplingRun
         var denoised = lastDenoised is null ? output : latent with { Samples = Unscale(lastDenoised, shape) };
         return (output, denoised);
     }
+
+    /// <summary>
+    /// The noise that re-noises the kept (mask 0) part of an inpainting run at each σ (ComfyUI's <c>KSAMPLER.sample</c>): the
+    /// initial noise, except for samplers with the "random" inpaint option (<c>ddim</c>), which draw one new tensor of the
+    /// latent's shape from <c>torch.manual_seed(seed + 1)</c> (never per batch index) and use it at every step.
+    /// </summary>
+    internal static float[] InpaintNoise(string sampler, ulong seed, int[] shape, float[] initialNoise) =>
+        Samplers.UsesRandomInpaintNoise(sampler)
+            // ComfyUI's seed + 1 overflows torch.manual_seed at 2^64 − 1 and fails the prompt; it wraps to 0 here instead.
+            ? SamplingMethods.PrepareNoise(unchecked(seed + 1), shape, batchIndex: null)
+            : initialNoise;
 
     private static Tensor Unscale(float[] data, int[] shape)
     {

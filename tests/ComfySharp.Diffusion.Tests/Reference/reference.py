@@ -3,7 +3,7 @@
 from any other project).
 
 usage: reference.py MODEL CHECKPOINT INPUTS OUTPUTS OPTIONS_JSON
-  MODEL   clip | vae_decode | vae_encode | unet | interpolate (CHECKPOINT is then "-") | lora_merge
+  MODEL   clip | vae_decode | vae_encode | unet | interpolate, latent2rgb, randn (CHECKPOINT is then "-") | lora_merge | taesd
   Reads weights from CHECKPOINT and input tensors from INPUTS (both .safetensors), runs the model in float32 with
   plain torch operations and writes the outputs to OUTPUTS (.safetensors). Needs only torch and numpy (Debian's
   python3-torch), no safetensors package: the format is read and written here.
@@ -294,6 +294,7 @@ MODELS = {
     "lora_merge": lambda sd, inputs, opt: lora_merge(sd, opt),
     "taesd": lambda sd, inputs, opt: {"rgb": taesd_decode(sd, inputs["latent"])},
     "latent2rgb": lambda sd, inputs, opt: {"rgb": latent2rgb(inputs["latent"])},
+    "randn": lambda sd, inputs, opt: {"noise": torch.randn(opt["shape"], generator=torch.manual_seed(opt["seed"]))},
     "interpolate": lambda sd, inputs, opt: {"out": interpolate(inputs["x"], opt)},
     "unet": lambda sd, inputs, opt: {"out": unet(sd, inputs["x"], inputs["timesteps"], inputs["context"], opt)},
     "clip": lambda sd, inputs, opt: {"hidden": clip(sd, inputs["embeds"], opt)},

@@ -25,12 +25,13 @@ public sealed class DiffusionServer : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 
     /// <summary>Runs a prompt to the end; returns the events and the history entry.</summary>
-    public async Task<(List<JsonObject> Events, JsonObject History)> RunAsync(string promptJson, string clientId, CancellationToken ct)
+    public async Task<(List<JsonObject> Events, JsonObject History)> RunAsync(string promptJson, string clientId, CancellationToken ct,
+        JsonObject? extra = null)
     {
         await using var ws = await Server.ConnectAsync(clientId, ct);
         // The greeting means the socket is registered: events of a prompt that fails fast are not sent before it is.
         await ws.ReceiveJsonAsync(ct);
-        var promptId = await Server.QueueAsync(JsonNode.Parse(promptJson)!.AsObject(), clientId, ct);
+        var promptId = await Server.QueueAsync(JsonNode.Parse(promptJson)!.AsObject(), clientId, ct, extra);
         var events = await ws.CollectUntilDoneAsync(promptId, ct);
         return (events, await Server.HistoryAsync(promptId, ct));
     }

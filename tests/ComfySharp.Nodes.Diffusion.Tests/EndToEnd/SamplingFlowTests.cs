@@ -180,6 +180,59 @@ public sealed class SamplingFlowTests(DiffusionServer server) : IClassFixture<Di
     }
 
     [Fact]
+    public async Task Ddim_inpaints_with_noise_of_its_own_and_without_a_mask_samples_as_euler()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        WriteInput("inpaint.png", 16, 16, alphaRightHalf: true);
+        JsonObject Inpaint(string sampler)
+        {
+            var prompt = Workflow("inpaint-noise-mask");
+            prompt["7"]!["inputs"]!["seed"] = 21;
+            prompt["7"]!["inputs"]!["sampler_name"] = sampler;
+            return prompt;
+        }
+        var (eulerEvents, _, euler) = await Run(Inpaint("euler"), "ddim-inpaint-euler", ct);
+        AssertSuccess(eulerEvents);
+        var (ddimEvents, _, ddim) = await Run(Inpaint("ddim"), "ddim-inpaint", ct);
+        AssertSuccess(ddimEvents);
+        var source = Data(ddim, "10");
+        var a = Data(euler, "11");
+        var b = Data(ddim, "11");
+        // The kept left half is the source for both; the right half differs because ddim re-noises the kept area with
+        // randn(seed + 1) while euler uses the initial noise, and the model sees both areas at every step.
+        var differ = 0;
+        for (var c = 0; c < 4; c++)
+        {
+            for (var y = 0; y < 8; y++)
+            {
+                for (var x = 0; x < 8; x++)
+                {
+                    var i = (c * 64) + (y * 8) + x;
+                    if (x < 4)
+                    {
+                        Assert.Equal(source[i], a[i], 1e-4f);
+                        Assert.Equal(source[i], b[i], 1e-4f);
+                    }
+                    else if (Math.Abs(a[i] - b[i]) > 1e-4) differ++;
+                }
+            }
+        }
+        Assert.True(differ > 100, $"only {differ} inpainted latent values differ between ddim and euler");
+
+        JsonObject Plain(string sampler)
+        {
+            var prompt = Workflow("text-to-image");
+            prompt["3"]!["inputs"]!["seed"] = 31;
+            prompt["3"]!["inputs"]!["sampler_name"] = sampler;
+            prompt["10"] = new JsonObject { ["class_type"] = "CsDiffusionProbe", ["inputs"] = new JsonObject { ["value"] = new JsonArray("3", 0) } };
+            return prompt;
+        }
+        var (_, _, plainEuler) = await Run(Plain("euler"), "ddim-plain-euler", ct);
+        var (_, _, plainDdim) = await Run(Plain("ddim"), "ddim-plain", ct);
+        Assert.Equal(Data(plainEuler, "10"), Data(plainDdim, "10"));
+    }
+
+    [Fact]
     public async Task Vae_encode_for_inpaint_runs_with_its_grown_mask()
     {
         var ct = TestContext.Current.CancellationToken;
