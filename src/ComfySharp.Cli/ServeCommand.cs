@@ -30,6 +30,7 @@ internal static class ServeCommand
         var cacheClassic = new Option<bool>("--cache-classic") { Description = "Keep results used by the current prompt (the default)." };
         var ephemeral = new Option<bool>("--ephemeral") { Description = "Keep queue and history in memory only (no database)." };
         var previewMethod = new Option<string?>("--preview-method") { Description = "Latent preview method: none, auto, latent2rgb, taesd." };
+        var previewSize = new Option<int?>("--preview-size") { Description = "Maximum size of latent previews in pixels (default 512)." };
         var disableMetadata = new Option<bool>("--disable-metadata") { Description = "Do not save prompt metadata in files." };
         var frontEnd = new Option<string?>("--front-end-root") { Description = "Folder of a ComfyUI web frontend to serve." };
         var database = new Option<string?>("--database") { Description = "SQLite database file (default <base>/user/comfysharp.db)." };
@@ -37,7 +38,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Start the ComfyUI-compatible server.")
         {
             listen, port, baseDirectory, output, input, temp, maxUpload, cors, cacheLru, cacheNone, cacheClassic, ephemeral, previewMethod,
-            disableMetadata, frontEnd, database,
+            previewSize, disableMetadata, frontEnd, database,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -60,12 +61,23 @@ internal static class ServeCommand
             }
             if (result.GetValue(ephemeral)) options.Ephemeral = true;
             if (result.GetValue(previewMethod) is { } pm) options.PreviewMethod = pm;
+            if (result.GetValue(previewSize) is { } ps) options.PreviewSize = ps;
             if (result.GetValue(disableMetadata)) options.DisableMetadata = true;
             if (result.GetValue(frontEnd) is { } fe) options.FrontEndRoot = fe;
             if (result.GetValue(database) is { } db) options.DatabasePath = db;
             if (options.CacheNone && options.CacheLru > 0)
             {
                 await Console.Error.WriteLineAsync("--cache-none and --cache-lru cannot be used together.");
+                return 2;
+            }
+            if (options.PreviewMethod is not ("none" or "auto" or "latent2rgb" or "taesd"))
+            {
+                await Console.Error.WriteLineAsync($"--preview-method must be none, auto, latent2rgb or taesd, not '{options.PreviewMethod}'.");
+                return 2;
+            }
+            if (options.PreviewSize <= 0)
+            {
+                await Console.Error.WriteLineAsync($"--preview-size must be a positive number of pixels, not {options.PreviewSize}.");
                 return 2;
             }
 

@@ -16,9 +16,15 @@ public sealed record DiffusionPackOptions(EngineFolders Folders)
     /// <summary><c>--preview-method</c>: none, auto, latent2rgb or taesd (a prompt's <c>extra_data.preview_method</c> overrides it).</summary>
     public string PreviewMethod { get; init; } = "none";
 
+    /// <summary><c>--preview-size</c>: latent previews are fitted to this many pixels on their long side (ComfyUI's default 512).</summary>
+    public int PreviewSize { get; init; } = 512;
+
     public string Checkpoints => Path.Combine(Folders.Models, "checkpoints");
     public string Vae => Path.Combine(Folders.Models, "vae");
     public string Loras => Path.Combine(Folders.Models, "loras");
+
+    /// <summary>ComfyUI's <c>vae_approx</c> folder: the TAESD decoders of <c>taesd</c> previews.</summary>
+    public string VaeApprox => Path.Combine(Folders.Models, "vae_approx");
 
     /// <summary>Where LoRA-merged tensors are written while a patched model is loaded (deleted when it is freed).</summary>
     public string LoraPatches => Path.Combine(Folders.Temp, "lora-patches");

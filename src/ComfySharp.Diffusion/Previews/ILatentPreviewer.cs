@@ -28,11 +28,13 @@ internal static class LatentPreviewMath
         return (b, c, h, w);
     }
 
-    /// <summary>ComfyUI's <c>((x + 1) / 2).clamp(0, 1).mul(255).to(uint8)</c>: the cast truncates.</summary>
+    /// <summary>
+    /// ComfyUI's <c>preview_to_image</c>: clamped to −1..1, <c>(x + 1) · 127.5</c> in float32, rounded half to even as
+    /// <c>torch.round</c> does (ComfyUI rounds here since it found the truncating cast wrong for images).
+    /// </summary>
     public static byte ToByte(float x)
     {
-        var v = (x + 1f) / 2f;
-        v = v < 0f ? 0f : v > 1f ? 1f : v;
-        return (byte)(v * 255f);
+        var v = x < -1f ? -1f : x > 1f ? 1f : x;
+        return (byte)MathF.Round((v + 1f) * 127.5f, MidpointRounding.ToEven);
     }
 }

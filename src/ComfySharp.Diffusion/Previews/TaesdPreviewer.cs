@@ -11,6 +11,9 @@ namespace ComfySharp.Diffusion.Previews;
 /// </summary>
 public sealed class TaesdPreviewer : ILatentPreviewer, IDisposable
 {
+    /// <summary>How ComfyUI recognises the SD 1.x decoder in <c>models/vae_approx</c>: the first file whose name starts with this.</summary>
+    public const string Sd15DecoderPrefix = "taesd_decoder";
+
     private readonly SafetensorsFile _file;
     private readonly OnnxModelSession _session;
     private readonly int _channels;
@@ -49,7 +52,7 @@ public sealed class TaesdPreviewer : ILatentPreviewer, IDisposable
         using var results = _session.Session.Run(options, [TaesdDecoderGraph.LatentName], [input], [TaesdDecoderGraph.ImageName]);
         var pixels = results[0].GetTensorDataAsSpan<float>();
         var rgb = new byte[pixels.Length];
-        // ComfyUI: decoder output y becomes (y − 0.5) · 2, then preview_to_image's ((x + 1) / 2) clamped and truncated.
+        // ComfyUI: decoder output y becomes (y − 0.5) · 2, then preview_to_image clamps and rounds it to a byte.
         for (var i = 0; i < pixels.Length; i++) rgb[i] = LatentPreviewMath.ToByte((pixels[i] - 0.5f) * 2f);
         return new LatentPreview(rgb, w * 8, h * 8);
     }
@@ -59,26 +62,4 @@ public sealed class TaesdPreviewer : ILatentPreviewer, IDisposable
         _session.Dispose();
         _file.Dispose();
     }
-}
-
-/// <summary>ComfyUI's <c>get_previewer</c> choice for SD 1.x latents.</summary>
-public static class LatentPreviewers
-{
-    /// <summary>The decoder file name ComfyUI looks for (prefix <c>taesd_decoder</c>); only <c>.safetensors</c> is read here.</summary>
-    public const string Sd15DecoderFile = "taesd_decoder.safetensors";
-
-    /// <summary>
-    /// <c>none</c> → null; <c>latent2rgb</c> → the linear map; <c>taesd</c> and <c>auto</c> → TAESD when
-    /// <c>&lt;vaeApproxFolder&gt;/taesd_decoder.safetensors</c> exists, otherwise the linear map (ComfyUI falls back the same way).
-    /// Unknown methods are refused.
-    /// </summary>
-    public static ILatentPreviewer? Create(string method, string vaeApproxFolder) => method switch
-    {
-        "none" => null,
-        "latent2rgb" => Latent2RgbPreviewer.Sd15(),
-        "auto" or "taesd" => File.Exists(Path.Combine(vaeApproxFolder, Sd15DecoderFile))
-            ? TaesdPreviewer.Open(Path.Combine(vaeApproxFolder, Sd15DecoderFile))
-            : Latent2RgbPreviewer.Sd15(),
-        _ => throw new ArgumentException($"Unknown preview method '{method}': use none, auto, latent2rgb or taesd.", nameof(method)),
-    };
 }

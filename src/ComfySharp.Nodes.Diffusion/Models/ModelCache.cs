@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
 using ComfySharp.Diffusion.Lora;
+using ComfySharp.Diffusion.Previews;
 using ComfySharp.Diffusion.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ComfySharp.Nodes.Diffusion.Models;
 
 /// <summary>
-/// Loaded checkpoints, VAEs and the tokenizer, shared by every prompt of the server. A file is loaded again when it
+/// Loaded checkpoints, VAEs, TAESD preview decoders and the tokenizer, shared by every prompt of the server. A file is loaded again when it
 /// changed on disk. <see cref="UnloadAll"/> (<c>/free</c> with <c>unload_models</c>) waits for running model calls and
 /// frees everything; values still held by the output cache load their model again when next used.
 /// </summary>
@@ -26,6 +29,9 @@ public sealed class ModelCache : IDisposable
     }
 
     public DiffusionPackOptions Options => _options;
+
+    /// <summary>Where the pack reports what it works around (a preview decoder it cannot use); the server sets its own after start-up.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>Number of files loaded now.</summary>
     public int LoadedCount
@@ -65,6 +71,9 @@ public sealed class ModelCache : IDisposable
     }
 
     internal T WithVaeFile<T>(string path, Func<LoadedVaeFile, T> use) => With(path, path, () => LoadedVaeFile.Open(path), use);
+
+    /// <summary>Runs <paramref name="use"/> with the TAESD decoder of <paramref name="path"/>, loaded once and kept like a model.</summary>
+    internal T WithTaesd<T>(string path, Func<TaesdPreviewer, T> use) => With(path, path, () => TaesdPreviewer.Open(path), use);
 
     private T With<TModel, T>(string key, string path, Func<TModel> open, Func<TModel, T> use) where TModel : class, IDisposable
     {

@@ -43,14 +43,14 @@ internal static class SamplingRun
         }
 
         var x = SamplingMethods.NoiseScaling(sigmas, noiseData, latentIn);
-        var previewer = LatentPreviewer.For(context, guider.Model.Cache.Options);
+        var previewer = LatentPreviewer.For(context, guider.Model.Cache);
         float[]? lastDenoised = null;
         var total = sigmas.Length - 1;
         void OnStep(SamplerStep step)
         {
             lastDenoised ??= new float[step.Denoised.Length];
             step.Denoised.Span.CopyTo(lastDenoised);
-            context.ReportProgress(step.Index + 1, total, previewer?.Preview(step.Denoised.Span, shape));
+            context.ReportProgress(step.Index + 1, total, previewer?.Preview(step.Denoised, shape));
         }
 
         var result = await SamplingMethods.SampleAsync(sampler.Name, denoiser, x, shape, sigmas, noise.Seed, OnStep, ct).ConfigureAwait(false);

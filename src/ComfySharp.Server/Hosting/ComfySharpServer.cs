@@ -100,7 +100,7 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 
         var unloading = new ModelUnloading();
-        var models = new ModelCache(new DiffusionPackOptions(folders) { PreviewMethod = options.PreviewMethod });
+        var models = new ModelCache(new DiffusionPackOptions(folders) { PreviewMethod = options.PreviewMethod, PreviewSize = options.PreviewSize });
         unloading.Register(models.UnloadAll);
         var registry = new NodeRegistry().AddCoreNodes().AddTestingNodes()
             .AddImageNodes(new ImagePackOptions(folders) { DisableMetadata = options.DisableMetadata })
@@ -135,6 +135,7 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Services.AddHostedService<WorkerService>();
 
         var app = builder.Build();
+        models.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ComfySharp.Nodes.Diffusion");
         await app.Services.GetRequiredService<PromptWorker>().RestoreAsync(queued, ct);
 
         app.UseMiddleware<RequestErrorsMiddleware>();

@@ -29,6 +29,8 @@ public sealed class ServerOptions
     public bool DisableMetadata { get; set; }
     /// <summary><c>--preview-method</c>: none, auto, latent2rgb, taesd.</summary>
     public string PreviewMethod { get; set; } = "none";
+    /// <summary><c>--preview-size</c>: latent previews are fitted to this many pixels on their long side.</summary>
+    public int PreviewSize { get; set; } = 512;
     public string? FrontEndRoot { get; set; }
     /// <summary>SQLite database path; default <c>&lt;base&gt;/user/comfysharp.db</c>.</summary>
     public string? DatabasePath { get; set; }

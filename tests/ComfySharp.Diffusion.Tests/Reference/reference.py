@@ -261,7 +261,7 @@ def lora_merge(sd, opt):
 
 def taesd_decode(sd, z):
     """The TAESD decoder as published (tanh clamp, conv, three stages of three blocks + nearest 2x + bias-free conv, a block,
-    conv), then ComfyUI's preview mapping: (y - 0.5) * 2, ((x + 1) / 2).clamp(0, 1) * 255 as uint8."""
+    conv), then ComfyUI's preview mapping: (y - 0.5) * 2, then preview_bytes."""
     def c(key, x):
         return F.conv2d(x, sd[key + ".weight"], sd.get(key + ".bias"), padding=1)
 
@@ -280,14 +280,19 @@ def taesd_decode(sd, z):
         n += 2
     h = c(str(n + 1), block(n, h))
     x = h.sub(0.5).mul(2)
-    return (((x + 1.0) / 2.0).clamp(0, 1).mul(0xFF)).to(torch.uint8).float().permute(0, 2, 3, 1)
+    return preview_bytes(x).permute(0, 2, 3, 1)
 
 
 def latent2rgb(z):
     factors = torch.tensor([[0.3512, 0.2297, 0.3227], [0.3250, 0.4974, 0.2350],
                             [-0.2829, 0.1762, 0.2721], [-0.2120, -0.2616, -0.7177]]).transpose(0, 1)
     image = F.linear(z[0].movedim(0, -1), factors)
-    return (((image + 1.0) / 2.0).clamp(0, 1).mul(0xFF)).to(torch.uint8).float()
+    return preview_bytes(image)
+
+
+def preview_bytes(x):
+    """ComfyUI's preview_to_image: clamp to -1..1, (x + 1) * 127.5, round (half to even), then uint8."""
+    return x.clamp(-1.0, 1.0).add(1.0).mul(127.5).round().to(torch.uint8).float()
 
 
 MODELS = {

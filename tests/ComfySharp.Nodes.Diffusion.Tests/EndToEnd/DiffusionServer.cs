@@ -2,19 +2,26 @@ using System.Text.Json.Nodes;
 using ComfySharp.Diffusion.Safetensors;
 using ComfySharp.Diffusion.Tests.Infrastructure;
 using ComfySharp.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace ComfySharp.Nodes.Diffusion.Tests.EndToEnd;
 
-/// <summary>A real server with a tiny SD 1.x checkpoint (fp32 and fp16 copies) and a tiny tokenizer in its model folders.</summary>
+/// <summary>
+/// A real server with a tiny SD 1.x checkpoint (fp32 and fp16 copies) and a tiny tokenizer in its model folders; the warnings
+/// it logs are kept.
+/// </summary>
 public sealed class DiffusionServer : IAsyncLifetime
 {
     public TestServer Server { get; private set; } = null!;
+
+    /// <summary>Every warning (or worse) the server logged, as formatted text.</summary>
+    public LogCapture Logs { get; } = new();
 
     public string Models => Path.Combine(Server.Folder, "models");
 
     public async ValueTask InitializeAsync()
     {
-        Server = await TestServer.StartAsync(nodes: r => r.Add<ProbeNode>().Add<LatentNode>());
+        Server = await TestServer.StartAsync(nodes: r => r.Add<ProbeNode>().Add<LatentNode>(), logging: l => l.AddProvider(Logs));
         var checkpoints = Path.Combine(Models, "checkpoints");
         Directory.CreateDirectory(Path.Combine(checkpoints, "sd15"));
         TinyCheckpoint.Write(Path.Combine(checkpoints, "tiny.safetensors"), SafetensorsDType.F32);

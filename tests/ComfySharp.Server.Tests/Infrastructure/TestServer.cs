@@ -23,13 +23,17 @@ public sealed class TestServer : IAsyncDisposable
     public Uri BaseAddress => Server.BaseAddress;
 
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, Action<NodeRegistry>? nodes = null,
-        string? folder = null)
+        string? folder = null, Action<ILoggingBuilder>? logging = null)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "comfysharp-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var options = new ServerOptions { Port = 0, BaseDirectory = folder, Ephemeral = false };
         configure?.Invoke(options);
-        var server = await ComfySharpServer.StartAsync(options, logging: l => l.SetMinimumLevel(LogLevel.Warning), nodes: n =>
+        var server = await ComfySharpServer.StartAsync(options, logging: l =>
+        {
+            l.SetMinimumLevel(LogLevel.Warning);
+            logging?.Invoke(l);
+        }, nodes: n =>
         {
             TestNodes.Register(n);
             nodes?.Invoke(n);
