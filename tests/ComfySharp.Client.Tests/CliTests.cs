@@ -112,6 +112,23 @@ public sealed class CliTests(ServerFixture fixture) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task Serve_refuses_an_unknown_preview_method_and_a_preview_size_below_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        (string[] Args, string Expected)[] cases =
+        [
+            (["serve", "--port", "0", "--ephemeral", "--preview-method", "fancy"], "--preview-method must be none, auto, latent2rgb or taesd"),
+            (["serve", "--port", "0", "--ephemeral", "--preview-size", "0"], "--preview-size must be a positive number"),
+        ];
+        foreach (var (args, expected) in cases)
+        {
+            var result = await CliProcess.RunAsync(_folder, ct, [.. args, "--base-directory", _folder]);
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_one_line_error()
     {
         var ct = TestContext.Current.CancellationToken;
