@@ -31,9 +31,6 @@ internal sealed class LatentPreviewer
         _taesd = taesd;
     }
 
-    /// <summary>The decoder file in use, or null for latent2rgb.</summary>
-    public string? TaesdDecoder => _taesd;
-
     /// <summary>The previewer for this prompt, or null when previews are off.</summary>
     public static LatentPreviewer? For(NodeContext context, ModelCache cache)
     {
