@@ -21,8 +21,8 @@ public static class ImageNodes
         // comfy_extras/nodes_images.py
         registry.Add<ImageCrop>();
         registry.Add(() => new SaveAnimatedWEBP(options)).Add(() => new SaveAnimatedPNG(options));
-        // comfy_extras/nodes_post_processing.py (ImageQuantize is not implemented: it needs Pillow's median-cut palette)
-        registry.Add<ImageBlend>().Add<ImageBlur>().Add<ImageSharpen>().Add<ImageScaleToTotalPixels>();
+        // comfy_extras/nodes_post_processing.py
+        registry.Add<ImageBlend>().Add<ImageBlur>().Add<ImageQuantize>().Add<ImageSharpen>().Add<ImageScaleToTotalPixels>();
         // comfy_extras/nodes_mask.py
         registry.Add<ImageCompositeMasked>().Add<MaskToImage>().Add<ImageToMask>().Add<SolidMask>().Add<InvertMask>().Add<CropMask>()
             .Add<MaskComposite>().Add<FeatherMask>().Add<GrowMask>().Add<ThresholdMask>();
