@@ -4,7 +4,7 @@ namespace ComfySharp.Nodes.Image.Codec;
 
 /// <summary>
 /// Decodes PNG, JPEG, WEBP, GIF and BMP with Skia into straight 8-bit RGBA frames the way ComfyUI's Pillow-based loaders see them:
-/// every frame of an animation composited, EXIF orientation applied (<c>ImageOps.exif_transpose</c>), no colour management,
+/// every frame of an animation composited (APNG by <see cref="AnimatedPngReader"/>), EXIF orientation applied (<c>ImageOps.exif_transpose</c>), no colour management,
 /// and 16-bit PNGs reduced as Pillow does (see <see cref="SixteenBitPng"/>).
 /// </summary>
 public static class ImageDecoder
@@ -37,6 +37,12 @@ public static class ImageDecoder
         var hasAlpha = info.AlphaType != SKAlphaType.Opaque;
         var origin = codec.EncodedOrigin;
         var frames = new List<DecodedFrame>();
+
+        // Skia shows an APNG as its default image; ComfyUI iterates the composed frames.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && AnimatedPngReader.TryRead(bytes, out var animation))
+        {
+            return new DecodedImage(format, [.. animation.Select(f => Orient(f, origin))]);
+        }
 
         if (codec.EncodedFormat == SKEncodedImageFormat.Png && SixteenBitPng.TryReadHeader(bytes, out var header) && header.BitDepth == 16 &&
             codec.FrameCount <= 1 && SixteenBitPng.TryDecode(bytes, header) is { } deep)

@@ -12,6 +12,9 @@ public sealed class DecoderTests
     [InlineData("rgb16", "png", 0f)]
     [InlineData("rgba16", "png", 0f)]
     [InlineData("gif", "gif", 0f)]
+    [InlineData("apng_rgb", "png", 0f)]
+    [InlineData("apng_blend", "png", 0f)]
+    [InlineData("apng_default", "png", 0f)]
     [InlineData("palette_transparent", "png", 0f)]
     [InlineData("la", "png", 0f)]
     [InlineData("exif3", "jpg", 3 / 255f)]
@@ -43,6 +46,23 @@ public sealed class DecoderTests
         Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode("<html>not an image</html>"u8.ToArray()));
         Assert.False(ImageDecoder.TryIdentify("GIF89a"u8.ToArray(), out _, out _));
         Assert.False(ImageDecoder.TryIdentify([], out _, out _));
+    }
+
+    [Fact]
+    public async Task An_APNG_frame_outside_the_canvas_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var file = folder.File("apng.png");
+        await Reference.RunAsync(ct, "make", "apng_rgb", file);
+        var bytes = await File.ReadAllBytesAsync(file, ct);
+        // The second fcTL's x offset (chunk data: sequence, width, height, x, y, …) moved past the 8-pixel-wide canvas.
+        var second = bytes.AsSpan().IndexOf("fcTL"u8);
+        second += 4 + bytes.AsSpan(second + 4).IndexOf("fcTL"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(second + 4 + 12), 7);
+
+        var error = Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(bytes));
+        Assert.Equal("APNG contains invalid frames", error.Message);
     }
 
     internal static void AssertClose(float[] expected, Tensor actual, float tolerance)

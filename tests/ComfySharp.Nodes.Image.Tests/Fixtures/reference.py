@@ -90,6 +90,32 @@ def make(kind, out):
     elif kind == "gif":
         frames = [Image.fromarray(np.full((6, 5, 3), c, dtype=np.uint8)) for c in (10, 120, 250)]
         frames[0].save(out, save_all=True, append_images=frames[1:], duration=50, loop=0)
+    elif kind == "apng_rgb":
+        # Later frames differ from the first in a block only: Pillow stores them as cropped deltas (fcTL offsets).
+        a = rng.integers(0, 256, size=(6, 8, 3)).astype(np.uint8)
+        b = a.copy()
+        b[2:4, 3:6] = [250, 10, 20]
+        c = rng.integers(0, 256, size=(6, 8, 3)).astype(np.uint8)
+        frames = [Image.fromarray(x) for x in (a, b, c)]
+        frames[0].save(out, save_all=True, append_images=frames[1:], duration=[40, 50, 60], loop=0)
+    elif kind == "apng_blend":
+        # Translucent RGBA frames blended over the canvas, with background and previous disposal.
+        a = rng.integers(0, 256, size=(5, 7, 4)).astype(np.uint8)
+        a[..., 3] = rng.integers(100, 256, size=(5, 7))
+        b = a.copy()
+        b[1:4, 2:5] = [30, 200, 90, 128]
+        c = a.copy()
+        c[0:2, 0:3] = [200, 40, 220, 60]
+        d = rng.integers(0, 256, size=(5, 7, 4)).astype(np.uint8)
+        frames = [Image.fromarray(x, mode="RGBA") for x in (a, b, c, d)]
+        from PIL import PngImagePlugin as P
+        frames[0].save(out, save_all=True, append_images=frames[1:], duration=50, loop=0,
+                       blend=[P.Blend.OP_SOURCE, P.Blend.OP_OVER, P.Blend.OP_OVER, P.Blend.OP_SOURCE],
+                       disposal=[P.Disposal.OP_NONE, P.Disposal.OP_PREVIOUS, P.Disposal.OP_BACKGROUND, P.Disposal.OP_NONE])
+    elif kind == "apng_default":
+        # The first image is a default image outside the animation (an IDAT without fcTL), then the animation frames.
+        frames = [Image.fromarray(np.full((4, 6, 3), c, dtype=np.uint8)) for c in (30, 90, 160)]
+        frames[0].save(out, save_all=True, append_images=frames[1:], default_image=True, duration=30)
     elif kind == "palette_transparent":
         p = Image.new("P", (5, 4))
         p.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 759)
