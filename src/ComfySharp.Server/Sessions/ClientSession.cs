@@ -7,21 +7,22 @@ namespace ComfySharp.Server.Sessions;
 /// <summary>
 /// One WebSocket client: its sid, the feature flags it announced, and a bounded outbox drained by one writer loop.
 /// The engine posts and moves on; a client that cannot keep up loses previews first and is then disconnected.
+/// A session exists before its socket (<see cref="Attach"/>): it is registered before the handshake completes, so that no event
+/// of a prompt the client queues right after connecting can miss it.
 /// </summary>
 internal sealed class ClientSession
 {
     private readonly Channel<OutboundFrame> _outbox;
     private readonly int _capacity;
-    private readonly CoalescingStream? _connection;
+    private CoalescingStream? _connection;
+    private WebSocket? _socket;
     private int _closeRequested;
     // Frames queued and not yet sent. Reading the channel's own Count takes its lock, which contended with the writer.
     private int _depth;
 
-    public ClientSession(string sid, WebSocket socket, int capacity, CoalescingStream? connection = null)
+    public ClientSession(string sid, int capacity)
     {
-        _connection = connection;
         Sid = sid;
-        Socket = socket;
         _capacity = capacity;
         _outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(capacity)
         {
@@ -32,7 +33,7 @@ internal sealed class ClientSession
     }
 
     public string Sid { get; }
-    public WebSocket Socket { get; }
+    public WebSocket Socket => _socket ?? throw new InvalidOperationException("The session has no socket yet.");
     public JsonObject FeatureFlags { get; set; } = [];
     public bool FeatureFlagsReceived { get; set; }
     /// <summary>protocol.md §3.2: only an exact JSON <c>true</c> counts.</summary>
@@ -43,6 +44,13 @@ internal sealed class ClientSession
     public string CloseReason { get; private set; } = "";
 
     /// <summary>Never waits. Previews and progress are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
+    /// <summary>The accepted socket (and the coalescing stream under it); frames posted before wait in the outbox.</summary>
+    public void Attach(WebSocket socket, CoalescingStream? connection = null)
+    {
+        _connection = connection;
+        Volatile.Write(ref _socket, socket);
+    }
+
     public void Post(OutboundFrame frame)
     {
         if (frame.Sheddable && Volatile.Read(ref _depth) >= _capacity / 2) return;
@@ -68,7 +76,7 @@ internal sealed class ClientSession
     private async Task AbortLaterAsync()
     {
         await Task.Delay(CloseTimeout).ConfigureAwait(false);
-        if (Socket.State != WebSocketState.Closed) Socket.Abort();
+        if (Volatile.Read(ref _socket) is { State: not WebSocketState.Closed } socket) socket.Abort();
     }
 
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);

@@ -25,11 +25,27 @@ internal static partial class WebSocketEndpoint
 
         var clientId = context.Request.Query["clientId"].ToString();
         var sid = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new ClientSession(sid, socket, options.Value.OutboxCapacity, context.Features.Get<CoalescingUpgradeFeature>()?.Stream);
+        // Greeting and registration happen before the handshake completes: a client may queue a prompt the moment it is connected,
+        // and that prompt's events must find this session, behind the greeting. Only a prompt that was already running for this sid
+        // (a reconnect) earns the executing frame; one queued after the handshake must not look like one (it has no prompt_id).
+        var session = new ClientSession(sid, options.Value.OutboxCapacity);
         session.Post(new OutboundFrame(EventFrames.Status(queue.Remaining, sid), true, false));
         if (hub.ExecutingFor(sid) is { } executing) session.Post(new OutboundFrame(executing, true, false));
         hub.Add(session);
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync();
+        }
+        catch
+        {
+            // The handshake failed: the session never had a socket.
+            hub.Remove(session);
+            session.Complete();
+            throw;
+        }
+        using var _ = socket;
+        session.Attach(socket, context.Features.Get<CoalescingUpgradeFeature>()?.Stream);
         LogConnected(logger, sid);
 
         var writer = session.RunWriterAsync(context.RequestAborted);
