@@ -39,7 +39,16 @@ def preview():
     half.save(buf, format="JPEG", quality=95)
 
 
+def quantize():
+    # ComfyUI's ImageQuantize on one image: palette by median cut, then the mapping with Floyd-Steinberg, back to floats.
+    im = Image.fromarray((img * 255).astype(np.uint8), mode="RGB")
+    palette = im.quantize(colors=256)
+    out = im.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+    return np.array(out.convert("RGB")).astype(np.float32) / 255
+
+
 bench("SavePng", save)
 bench("DecodePng", decode)
 bench("Lanczos512To1024", lambda: half.resize((1024, 1024), resample=Image.Resampling.LANCZOS))
 bench("PreviewJpeg512", preview)
+bench("Quantize256FloydSteinberg", quantize)

@@ -1,14 +1,17 @@
 using BenchmarkDotNet.Attributes;
+using ComfySharp.Engine.Nodes;
 using ComfySharp.Engine.Tensors;
 using ComfySharp.Nodes.Image;
 using ComfySharp.Nodes.Image.Codec;
+using ComfySharp.Nodes.Image.Color;
 using ComfySharp.Nodes.Image.Resampling;
 
 namespace ComfySharp.Benchmarks;
 
 /// <summary>
 /// Issue 4's figures: SaveImage's PNG encode (level 4) and LoadImage's decode of a 1024×1024 image, ImageScale 512→1024 lanczos,
-/// and a 512-pixel JPEG preview frame encode. Pillow's figures for the same work come from bench/image_pillow.py.
+/// a 512-pixel JPEG preview frame encode, and ImageQuantize (256 colours, Floyd–Steinberg) of the 1024×1024 image. Pillow's figures
+/// for the same work come from bench/image_pillow.py.
 /// </summary>
 [MemoryDiagnoser]
 public class ImageBenchmarks
@@ -50,4 +53,12 @@ public class ImageBenchmarks
 
     [Benchmark]
     public byte[] PreviewJpeg512() => ImageEncoder.Jpeg(_previewPixels, 512, 512, 3, quality: 95);
+
+    /// <summary>The whole node on one image: to bytes, median-cut palette, dithered mapping, back to floats.</summary>
+    [Benchmark]
+    public async Task<NodeOutput> Quantize256FloydSteinberg()
+    {
+        var args = new NodeArgs(new() { ["image"] = _image, ["colors"] = 256L, ["dither"] = "floyd-steinberg" });
+        return await new ImageQuantize().ExecuteAsync(args, null!, CancellationToken.None);
+    }
 }
