@@ -34,7 +34,7 @@ public static class ImageDecoder
             throw new InvalidImageException($"Image size ({(long)info.Width * info.Height} pixels) exceeds limit of {MaxPixels} pixels");
         }
         var format = FormatName(codec.EncodedFormat);
-        var hasAlpha = info.AlphaType != SKAlphaType.Opaque;
+        var hasAlpha = info.AlphaType != SKAlphaType.Opaque && !IsPngWithoutAlphaBand(codec.EncodedFormat, bytes);
         var origin = codec.EncodedOrigin;
         var frames = new List<DecodedFrame>();
 
@@ -76,6 +76,14 @@ public static class ImageDecoder
         }
         return new DecodedImage(format, frames);
     }
+
+    /// <summary>
+    /// A grey or RGB PNG (colour type 0 or 2) has no alpha band in Pillow even with a <c>tRNS</c> colour, so ComfyUI's LoadImage gives
+    /// it the 64×64 zero mask; Skia reports such a file as transparent. Its pixels keep the <c>tRNS</c> alpha, which Pillow's
+    /// <c>convert("RGBA")</c> (LoadImageMask, <c>/view?channel=a</c>) honours too.
+    /// </summary>
+    private static bool IsPngWithoutAlphaBand(SKEncodedImageFormat format, byte[] bytes) =>
+        format == SKEncodedImageFormat.Png && SixteenBitPng.TryReadHeader(bytes, out var header) && header.ColorType is 0 or 2;
 
     private static SKCodecResult GetPixels(SKCodec codec, SKImageInfo info, byte[] pixels, SKCodecOptions options)
     {

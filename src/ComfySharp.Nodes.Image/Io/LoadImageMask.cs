@@ -20,8 +20,17 @@ internal sealed class LoadImageMask : INode
     public async ValueTask<NodeOutput> ExecuteAsync(NodeArgs args, NodeContext context, CancellationToken ct)
     {
         var bytes = await InputFileHooks.ReadAsync(context.Folders, args.String("image"), ct);
-        var frame = ImageDecoder.Decode(bytes).First;
-        var channel = args.String("channel") switch
+        return NodeOutput.From(MaskOf(ImageDecoder.Decode(bytes), args.String("channel")));
+    }
+
+    /// <summary>
+    /// The channel of the first frame as Pillow's <c>convert("RGBA")</c> gives it (a <c>tRNS</c> colour is transparent; without
+    /// alpha it is 255, so the alpha mask is all zeros), alpha inverted.
+    /// </summary>
+    internal static Tensor MaskOf(DecodedImage decoded, string channel)
+    {
+        var frame = decoded.First;
+        var index = channel switch
         {
             "alpha" => 3,
             "red" => 0,
@@ -29,9 +38,7 @@ internal sealed class LoadImageMask : INode
             "blue" => 2,
             var other => throw new InvalidOperationException($"Unknown channel '{other}'."),
         };
-        // Without alpha Pillow's convert("RGBA") makes it opaque (255), so the mask is all zeros.
-        var plane = ImageTensors.ChannelOf(frame, channel);
-        var mask = new Tensor([1, frame.Height, frame.Width], plane);
-        return NodeOutput.From(channel == 3 ? mask.OneMinus() : mask);
+        var mask = new Tensor([1, frame.Height, frame.Width], ImageTensors.ChannelOf(frame, index));
+        return index == 3 ? mask.OneMinus() : mask;
     }
 }

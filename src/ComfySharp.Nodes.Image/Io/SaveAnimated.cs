@@ -34,7 +34,8 @@ internal sealed class SaveAnimatedPNG(ImagePackOptions options) : INode
         {
             foreach (var (key, json) in ImageSaver.Metadata(args)) chunks.Add(("comf", Encoding.Latin1.GetBytes(key + "\0" + json)));
         }
-        return await AnimatedSaver.SaveAsync(images, args.String("filename_prefix"), args.Float("fps"), "png", context,
+        // ComfyUI's UI entry says animated: [true] even for a single frame.
+        return await AnimatedSaver.SaveAsync(images, args.String("filename_prefix"), args.Float("fps"), "png", animated: true, context,
             (frames, width, height, channels) => AnimatedPng.Encode(frames, width, height, channels, compressLevel, chunks), ct);
     }
 }
@@ -65,7 +66,9 @@ internal sealed class SaveAnimatedWEBP(ImagePackOptions options) : INode
         var lossless = args.Bool("lossless");
         var quality = (int)args.Int("quality");
         var exif = options.DisableMetadata ? [] : Exif(args);
-        return await AnimatedSaver.SaveAsync(images, args.String("filename_prefix"), args.Float("fps"), "webp", context,
+        // ComfyUI: animated = num_frames != 1, where num_frames is the batch size.
+        return await AnimatedSaver.SaveAsync(images, args.String("filename_prefix"), args.Float("fps"), "webp",
+            animated: ImageTensors.ImageShape(images).Batch != 1, context,
             (frames, width, height, channels) => AnimatedWebp.Encode(frames, width, height, channels, lossless, quality, exif), ct);
     }
 
@@ -84,8 +87,8 @@ internal static class AnimatedSaver
 {
     public delegate byte[] Encoder(IReadOnlyList<AnimatedPng.Frame> frames, int width, int height, int channels);
 
-    public static async ValueTask<NodeOutput> SaveAsync(Tensor images, string prefix, double fps, string extension, NodeContext context,
-        Encoder encode, CancellationToken ct)
+    public static async ValueTask<NodeOutput> SaveAsync(Tensor images, string prefix, double fps, string extension, bool animated,
+        NodeContext context, Encoder encode, CancellationToken ct)
     {
         var (batch, height, width, _) = ImageTensors.ImageShape(images);
         if (batch == 0) throw new InvalidOperationException("There are no images to save.");
@@ -104,11 +107,10 @@ internal static class AnimatedSaver
         var bytes = encode(frames, width, height, channels);
         var file = string.Create(CultureInfo.InvariantCulture, $"{path.FileName}_{path.Counter:D5}_.{extension}");
         await File.WriteAllBytesAsync(Path.Combine(path.FullFolder, file), bytes, ct);
-        var ui = new JsonObject
+        return NodeOutput.WithUi(new JsonObject
         {
             ["images"] = new JsonArray(new JsonObject { ["filename"] = file, ["subfolder"] = path.Subfolder, ["type"] = "output" }),
-        };
-        if (batch > 1) ui["animated"] = new JsonArray(true);
-        return NodeOutput.WithUi(ui);
+            ["animated"] = new JsonArray(animated),
+        });
     }
 }

@@ -28,18 +28,21 @@ internal sealed class FeatherMask : INode
         var top = (int)Math.Min(args.Int("top"), h);
         var bottom = (int)Math.Min(args.Int("bottom"), h);
         var output = mask.Span.ToArray();
+        // torch multiplies a float32 tensor by a Python float in float32: the rate is rounded first.
         void Column(int col, double rate)
         {
+            var r = (float)rate;
             for (var n = 0; n < b; n++)
             {
-                for (var row = 0; row < h; row++) output[(n * h + row) * w + col] = (float)(output[(n * h + row) * w + col] * rate);
+                for (var row = 0; row < h; row++) output[(n * h + row) * w + col] *= r;
             }
         }
         void Row(int row, double rate)
         {
+            var r = (float)rate;
             for (var n = 0; n < b; n++)
             {
-                for (var col = 0; col < w; col++) output[(n * h + row) * w + col] = (float)(output[(n * h + row) * w + col] * rate);
+                for (var col = 0; col < w; col++) output[(n * h + row) * w + col] *= r;
             }
         }
         for (var x = 0; x < left; x++) Column(x, (x + 1.0) / left);

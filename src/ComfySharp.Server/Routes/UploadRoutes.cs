@@ -185,7 +185,8 @@ internal static class UploadRoutes
             return null;
         }
         var rgba = (byte[])baseFrame.Rgba.Clone();
-        for (var i = 3; i < rgba.Length; i += 4) rgba[i] = maskFrame.HasAlpha ? maskFrame.Rgba[i] : (byte)255;
+        // mask.convert("RGBA").getchannel("A"): 255 without alpha, a tRNS colour transparent.
+        for (var i = 3; i < rgba.Length; i += 4) rgba[i] = maskFrame.Rgba[i];
         var texts = new List<KeyValuePair<string, string>>();
         if (SixteenBitPng.TryReadHeader(originalBytes, out _))
         {

@@ -17,6 +17,8 @@ public sealed class DecoderTests
     [InlineData("apng_default", "png", 0f)]
     [InlineData("palette_transparent", "png", 0f)]
     [InlineData("la", "png", 0f)]
+    [InlineData("rgb_trns", "png", 0f)]
+    [InlineData("l_trns", "png", 0f)]
     [InlineData("exif3", "jpg", 3 / 255f)]
     [InlineData("exif6", "jpg", 3 / 255f)]
     [InlineData("exif8", "jpg", 3 / 255f)]
@@ -38,6 +40,33 @@ public sealed class DecoderTests
         Assert.Equal(expected["mask"]!.AsArray().Select(n => (int)n!), mask.Shape);
         AssertClose(Reference.ReadFloats(folder.File("ref.image.f32")), image, tolerance);
         AssertClose(Reference.ReadFloats(folder.File("ref.mask.f32")), mask, tolerance);
+    }
+
+    [Theory]
+    [InlineData("la", "alpha")]
+    [InlineData("la", "red")]
+    [InlineData("rgba16", "alpha")]
+    [InlineData("rgba16", "blue")]
+    [InlineData("gray16", "green")]
+    [InlineData("gray16", "alpha")]
+    [InlineData("rgb_trns", "alpha")]
+    [InlineData("l_trns", "alpha")]
+    [InlineData("palette_transparent", "alpha")]
+    [InlineData("palette_transparent", "red")]
+    [InlineData("apng_blend", "alpha")]
+    [InlineData("exif6", "green")]
+    public async Task LoadImageMask_matches_pillow(string kind, string channel)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var file = folder.File(kind + (kind.StartsWith("exif", StringComparison.Ordinal) ? ".jpg" : ".png"));
+        await Reference.RunAsync(ct, "make", kind, file);
+        var shape = await Reference.JsonAsync(ct, "loadmask", file, channel, folder.File("mask.f32"));
+
+        var mask = LoadImageMask.MaskOf(ImageDecoder.Decode(await File.ReadAllBytesAsync(file, ct)), channel);
+
+        Assert.Equal(shape.AsArray().Select(n => (int)n!), mask.Shape);
+        AssertClose(Reference.ReadFloats(folder.File("mask.f32")), mask, kind.StartsWith("exif", StringComparison.Ordinal) ? 3 / 255f : 0f);
     }
 
     [Fact]

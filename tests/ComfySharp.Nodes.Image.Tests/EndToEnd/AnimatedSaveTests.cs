@@ -109,8 +109,9 @@ public sealed class AnimatedSaveTests : IAsyncLifetime
         var promptId = await _server.QueueAsync(prompt, "still", ct);
         Assert.Contains("execution_success", Events.Types(await ws.CollectUntilDoneAsync(promptId, ct)));
         var outputs = (await _server.HistoryAsync(promptId, ct))["outputs"]!;
-        Assert.Equal("""{"images":[{"filename":"w_00001_.webp","subfolder":"","type":"output"}]}""", outputs["2"]!.ToJsonString());
-        Assert.Equal("""{"images":[{"filename":"p_00001_.png","subfolder":"","type":"output"}]}""", outputs["3"]!.ToJsonString());
+        // As ComfyUI: WEBP says animated = (batch != 1), APNG always says animated.
+        Assert.Equal("""{"images":[{"filename":"w_00001_.webp","subfolder":"","type":"output"}],"animated":[false]}""", outputs["2"]!.ToJsonString());
+        Assert.Equal("""{"images":[{"filename":"p_00001_.png","subfolder":"","type":"output"}],"animated":[true]}""", outputs["3"]!.ToJsonString());
 
         using var folder = new TempFolder();
         var webp = await Reference.JsonAsync(ct, "frames", Path.Combine(_server.Folder, "output", "w_00001_.webp"), folder.File("w.raw"));

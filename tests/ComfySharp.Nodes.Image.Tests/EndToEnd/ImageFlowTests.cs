@@ -76,6 +76,51 @@ public sealed class ImageFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Uploaded_image_scaled_cropped_and_inverted_matches_pillow_and_every_extra_pnginfo_entry_is_kept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var source = Fixtures.Png(23, 17, alpha: true, seed: 11);
+        await File.WriteAllBytesAsync(folder.File("source.png"), source, ct);
+        var (status, _) = await Fixtures.UploadAsync(_server, "/upload/image", Fixtures.Upload(source, "chain source.png", ("subfolder", "chain")), ct);
+        Assert.Equal(200, status);
+
+        var prompt = JsonNode.Parse("""
+        {
+          "1": {"class_type": "LoadImage", "inputs": {"image": "chain/chain source.png"}},
+          "2": {"class_type": "ImageScale", "inputs": {"image": ["1", 0], "upscale_method": "lanczos", "width": 41, "height": 19, "crop": "center"}},
+          "3": {"class_type": "ImageCrop", "inputs": {"image": ["2", 0], "width": 30, "height": 40, "x": 7, "y": 3}},
+          "4": {"class_type": "ImageInvert", "inputs": {"image": ["3", 0]}},
+          "5": {"class_type": "SaveImage", "inputs": {"images": ["4", 0], "filename_prefix": "chain/out"}}
+        }
+        """)!.AsObject();
+        var extra = new JsonObject
+        {
+            ["workflow"] = JsonNode.Parse("""{"nodes": [], "links": [], "version": 0.4}"""),
+            ["notes"] = JsonNode.Parse("""{"text": "ünïcode \"quoted\"", "n": [1, 2.5, null, true]}"""),
+        };
+        await using var ws = await _server.ConnectAsync("chain-client", ct);
+        var promptId = await _server.QueueAsync(prompt, "chain-client", ct,
+            new JsonObject { ["extra_data"] = new JsonObject { ["extra_pnginfo"] = extra.DeepClone() } });
+        Assert.Contains("execution_success", Events.Types(await ws.CollectUntilDoneAsync(promptId, ct)));
+        var saved = (await _server.HistoryAsync(promptId, ct))["outputs"]!["5"]!["images"]![0]!;
+        Assert.Equal("""{"filename":"out_00001_.png","subfolder":"chain","type":"output"}""", saved.ToJsonString());
+
+        var shape = await Reference.JsonAsync(ct, "chain", folder.File("source.png"), "41", "19", "30", "40", "7", "3", folder.File("expected.raw"));
+        using var response = await _server.Http.GetAsync("/view?filename=out_00001_.png&subfolder=chain&type=output", ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var frame = ImageDecoder.Decode(await response.Content.ReadAsByteArrayAsync(ct)).First;
+        Assert.Equal(((int)shape[1]!, (int)shape[0]!), (frame.Width, frame.Height));
+        Assert.Equal(await File.ReadAllBytesAsync(folder.File("expected.raw"), ct), Pixels.RgbaToRgb(frame.Rgba));
+
+        // Every extra_pnginfo key is its own text chunk, read back by Pillow equal to what was sent.
+        var texts = await Reference.JsonAsync(ct, "text", Path.Combine(_server.Folder, "output", "chain", "out_00001_.png"));
+        Assert.Equal(["prompt", "workflow", "notes"], texts.AsObject().Select(p => p.Key));
+        Assert.True(JsonNode.DeepEquals(extra["notes"], JsonNode.Parse((string)texts["notes"]!)));
+        Assert.True(JsonNode.DeepEquals(extra["workflow"], JsonNode.Parse((string)texts["workflow"]!)));
+    }
+
+    [Fact]
     public async Task A_prefix_leaving_the_output_folder_fails_the_node_and_writes_nothing()
     {
         var ct = TestContext.Current.CancellationToken;

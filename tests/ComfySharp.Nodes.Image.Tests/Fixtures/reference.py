@@ -2,6 +2,9 @@
 python3-numpy, python3-torch). Each command reads its inputs from files and writes float32 little-endian arrays or JSON.
 
   load IMAGE OUT_PREFIX             ComfyUI's LoadImage pipeline -> OUT_PREFIX.image.f32, OUT_PREFIX.mask.f32, JSON shapes on stdout
+  loadmask IMAGE CHANNEL OUT        ComfyUI's LoadImageMask -> OUT (float32), JSON shape on stdout
+  chain IMAGE W H CW CH CX CY OUT   LoadImage, ImageScale lanczos/center, ImageCrop, ImageInvert: SaveImage's RGB bytes to OUT
+  jpegtables Q OUT                  a Pillow JPEG of quality Q: its DQT segments and SOF0 (hex) as JSON
   text PNG                          the PNG's text chunks as JSON
   info FILE                         format, mode and size as JSON
   frames FILE OUT                   every frame as 8-bit RGBA appended to OUT; JSON: format, size, durations, EXIF, comf chunks
@@ -43,6 +46,69 @@ def load(path, prefix):
     image.astype('<f4').tofile(prefix + ".image.f32")
     mask.astype('<f4').tofile(prefix + ".mask.f32")
     print(json.dumps({"image": list(image.shape), "mask": list(mask.shape), "format": img.format}))
+
+
+def load_mask(path, channel, out):
+    """ComfyUI's LoadImageMask: the first frame, EXIF-rotated, one channel (alpha inverted), or a 64x64 zero mask."""
+    i = ImageOps.exif_transpose(Image.open(path))
+    if i.getbands() != ("R", "G", "B", "A"):
+        if i.mode == 'I':
+            i = i.point(lambda v: v * (1 / 255))
+        i = i.convert("RGBA")
+    c = channel[0].upper()
+    if c in i.getbands():
+        mask = np.array(i.getchannel(c)).astype(np.float32) / 255.0
+        if c == 'A':
+            mask = 1. - mask
+    else:
+        mask = np.zeros((64, 64), dtype=np.float32)
+    mask[None].astype('<f4').tofile(out)
+    print(json.dumps([1] + list(mask.shape)))
+
+
+def chain(path, width, height, crop_w, crop_h, crop_x, crop_y, out):
+    """LoadImage -> ImageScale lanczos (crop center) -> ImageCrop -> ImageInvert -> SaveImage's bytes, as ComfyUI computes them."""
+    import torch
+    img = Image.open(path)
+    x = torch.from_numpy(np.array(img.convert("RGB")).astype(np.float32) / 255.0)[None]
+    h, w = x.shape[1], x.shape[2]
+    old_aspect, new_aspect = w / h, width / height
+    ox = oy = 0
+    if old_aspect > new_aspect:
+        ox = round((w - w * (new_aspect / old_aspect)) / 2)
+    elif old_aspect < new_aspect:
+        oy = round((h - h * (old_aspect / new_aspect)) / 2)
+    x = x[:, oy:h - oy, ox:w - ox, :]
+    pil = Image.fromarray(np.clip(255. * x[0].numpy(), 0, 255).astype(np.uint8)).resize((width, height), resample=Image.Resampling.LANCZOS)
+    x = torch.from_numpy(np.array(pil).astype(np.float32) / 255.0)[None]
+    crop_x, crop_y = min(crop_x, x.shape[2] - 1), min(crop_y, x.shape[1] - 1)
+    x = x[:, crop_y:crop_y + crop_h, crop_x:crop_x + crop_w, :]
+    x = 1.0 - x
+    saved = np.clip(255. * x[0].numpy(), 0, 255).astype(np.uint8)
+    open(out, "wb").write(saved.tobytes())
+    print(json.dumps(list(saved.shape)))
+
+
+def jpeg_tables(quality, out):
+    """A JPEG as ComfyUI's server saves a preview (Pillow, quality Q, default subsampling); its DQT tables and SOF0 components as hex."""
+    rng = np.random.default_rng(3)
+    Image.fromarray(rng.integers(0, 256, size=(24, 40, 3)).astype(np.uint8)).save(out, format="JPEG", quality=quality)
+    print(json.dumps(_jpeg_segments(open(out, "rb").read())))
+
+
+def _jpeg_segments(data):
+    i, dqt, sof = 2, [], None
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, n = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        body = data[i + 4:i + 2 + n]
+        if marker == 0xDB:
+            dqt.append(body.hex())
+        elif marker == 0xC0:
+            sof = body.hex()
+        elif marker == 0xDA:
+            break
+        i += 2 + n
+    return {"dqt": dqt, "sof": sof}
 
 
 def frames(path, out):
@@ -121,6 +187,14 @@ def make(kind, out):
         p.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 759)
         p.putdata([0, 1, 2, 1, 0] * 4)
         p.save(out, transparency=1)
+    elif kind == "rgb_trns":
+        # An RGB PNG with a tRNS colour: Pillow keeps mode RGB (no alpha band), so ComfyUI's LoadImage gives the 64x64 zero mask.
+        a = rng.integers(0, 4, size=(4, 5, 3)).astype(np.uint8) * 60
+        a[0, 0] = [60, 120, 0]
+        Image.fromarray(a).save(out, transparency=(60, 120, 0))
+    elif kind == "l_trns":
+        a = rng.integers(0, 4, size=(4, 5)).astype(np.uint8) * 60
+        Image.fromarray(a, mode="L").save(out, transparency=120)
     elif kind == "la":
         a = rng.integers(0, 256, size=(3, 4, 2)).astype(np.uint8)
         Image.fromarray(a, mode="LA").save(out)
@@ -280,6 +354,12 @@ def main(argv):
     cmd = argv[0]
     if cmd == "load":
         load(argv[1], argv[2])
+    elif cmd == "chain":
+        chain(argv[1], *map(int, argv[2:8]), argv[8])
+    elif cmd == "jpegtables":
+        jpeg_tables(int(argv[1]), argv[2])
+    elif cmd == "loadmask":
+        load_mask(argv[1], argv[2], argv[3])
     elif cmd == "text":
         print(json.dumps(dict(Image.open(argv[1]).text)))
     elif cmd == "info":

@@ -39,6 +39,38 @@ public sealed class PreviewFramesTests
     }
 
     [Fact]
+    public async Task Jpeg_frames_use_the_quantization_tables_and_subsampling_of_pillows_quality_95()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        var expected = await Reference.JsonAsync(ct, "jpegtables", "95", folder.File("pillow.jpg"));
+        var (width, height) = (40, 24);
+        var jpeg = PreviewFrames.Jpeg(Fixtures.Pixels(width, height, 3, seed: 4), width, height, maxSize: null).Bytes.ToArray();
+        var (dqt, sof) = JpegSegments(jpeg);
+        Assert.Equal(expected["dqt"]!.AsArray().Select(n => (string)n!), dqt);
+        Assert.Equal((string?)expected["sof"], sof);
+    }
+
+    /// <summary>The DQT segments' and the SOF0 segment's bodies (hex) of a JPEG stream, up to the first scan.</summary>
+    internal static (List<string> Dqt, string? Sof) JpegSegments(byte[] jpeg)
+    {
+        var dqt = new List<string>();
+        string? sof = null;
+        var i = 2;
+        while (i + 4 <= jpeg.Length && jpeg[i] == 0xFF)
+        {
+            var marker = jpeg[i + 1];
+            var length = (jpeg[i + 2] << 8) | jpeg[i + 3];
+            var body = Convert.ToHexStringLower(jpeg, i + 4, length - 2);
+            if (marker == 0xDB) dqt.Add(body);
+            else if (marker == 0xC0) sof = body;
+            else if (marker == 0xDA) break;
+            i += 2 + length;
+        }
+        return (dqt, sof);
+    }
+
+    [Fact]
     public void Without_a_maximum_the_frame_keeps_its_size_and_bad_buffers_are_refused()
     {
         var rgb = Fixtures.Pixels(5, 3, 3);

@@ -91,11 +91,21 @@ public sealed class FoldersAndMetadataTests
     [InlineData("""{"filename":"secret.png [base]","type":"output"}""")]
     [InlineData("""{"filename":"..\\secret.png","type":"output"}""")]
     [InlineData("""not json""")]
+    [InlineData("""{"filename":"link.png","type":"output"}""")]
+    [InlineData("""{"filename":"secret.png","subfolder":"linkdir","type":"output"}""")]
+    [InlineData("""{"filename":"secret.png\u0000","type":"output"}""")]
+    [InlineData("""{"filename":"C:\\secret.png","type":"output"}""")]
+    [InlineData("""{"filename":"","type":"output"}""")]
+    [InlineData("""{"filename":42,"type":"output"}""")]
+    [InlineData("""["secret.png"]""")]
     public async Task A_mask_never_reads_an_original_outside_the_folders(string reference)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await TestServer.StartAsync();
         await File.WriteAllBytesAsync(Path.Combine(server.Folder, "secret.png"), Fixtures.Png(2, 2), ct);
+        // Links inside the output folder that point at the secret and at its folder.
+        File.CreateSymbolicLink(Path.Combine(server.Folder, "output", "link.png"), Path.Combine(server.Folder, "secret.png"));
+        Directory.CreateSymbolicLink(Path.Combine(server.Folder, "output", "linkdir"), server.Folder);
         var (status, _) = await Fixtures.UploadAsync(server, "/upload/mask",
             Fixtures.Upload(Fixtures.Png(2, 2, alpha: true), "mask.png", ("original_ref", reference)), ct);
         Assert.Equal(400, status);
@@ -110,11 +120,20 @@ public sealed class FoldersAndMetadataTests
     [InlineData("secret.png [base]")]
     [InlineData("sub\\..\\..\\secret.png")]
     [InlineData("secret\0.png")]
+    [InlineData("link.png")]
+    [InlineData("linkdir/secret.png")]
+    [InlineData("C:\\secret.png")]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("secret.png [models]")]
     public async Task LoadImage_refuses_names_outside_the_folders_and_finds_annotated_ones(string name)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await TestServer.StartAsync();
         await File.WriteAllBytesAsync(Path.Combine(server.Folder, "secret.png"), Fixtures.Png(2, 2), ct);
+        // Links inside the input folder that point out: listed by the combo as ComfyUI lists them, refused when loaded.
+        File.CreateSymbolicLink(Path.Combine(server.Folder, "input", "link.png"), Path.Combine(server.Folder, "secret.png"));
+        Directory.CreateSymbolicLink(Path.Combine(server.Folder, "input", "linkdir"), server.Folder);
         await File.WriteAllBytesAsync(Path.Combine(server.Folder, "output", "made.png"), Fixtures.Png(2, 2), ct);
         JsonObject Prompt(string image) => new()
         {

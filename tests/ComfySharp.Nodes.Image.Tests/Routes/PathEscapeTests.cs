@@ -114,6 +114,11 @@ public sealed class PathEscapeTests : IAsyncLifetime
         { "evil.png", "", "user" },
         { "evil.png", "", "../input" },
         { "evil.png", "a\0b", "input" },
+        { ".", "", "input" },
+        { "..", "", "input" },
+        { "evil.png", "", "input\0" },
+        { "evil.png", "", "INPUT" },
+        { "evil.png", "up/../..", "input" },
     };
 
     [Theory]
