@@ -7,7 +7,20 @@ namespace ComfySharp.DiffusionBench;
 
 internal static class Checkpoint
 {
-    public static void EnsureWritten(string path, UNetConfig unet, ClipTextConfig clip, VaeConfig vae)
+    /// <summary>The benchmark's folder when none is given: under the system's temp folder, never in the repository.</summary>
+    public static string DefaultFolder => Path.Combine(Path.GetTempPath(), "comfysharp-diffusion-bench");
+
+    /// <summary>The full-size SD 1.5-shaped checkpoint of <paramref name="folder"/>'s <c>models/checkpoints</c>, written first if missing.</summary>
+    public static string Ensure(string folder)
+    {
+        var path = Path.Combine(folder, "models", "checkpoints", "sd15-random-fp16.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var (unet, clip, vae) = Sd1Layout.Sd15();
+        EnsureWritten(path, unet, clip, vae);
+        return path;
+    }
+
+    private static void EnsureWritten(string path, UNetConfig unet, ClipTextConfig clip, VaeConfig vae)
     {
         if (File.Exists(path)) return;
         var write = Stopwatch.StartNew();

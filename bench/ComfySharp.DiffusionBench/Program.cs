@@ -10,25 +10,32 @@ using ComfySharp.Nodes.Diffusion;
 using ComfySharp.Nodes.Diffusion.Models;
 using Microsoft.ML.OnnxRuntime;
 
-// Diffusion benchmark: writes a full-size SD 1.5-shaped checkpoint of random fp16 weights (about 2 GB) and measures load time
-// (file → ready sessions), RSS after load, one UNet evaluation (64×64 latent, batch 2), one CLIP encode (one 77-token chunk),
-// and a VAE decode of a 64×64 latent directly and through the node path (SdVae, as VAEDecode calls it).
+// Diffusion benchmark on a full-size SD 1.5-shaped checkpoint of random fp16 weights (about 2 GB) that it writes itself.
+// The default mode measures load time (file → ready sessions), RSS after load, one UNet evaluation (64×64 latent, batch 2),
+// one CLIP encode (one 77-token chunk), and a VAE decode of a 64×64 latent directly and through the node path (SdVae, as
+// VAEDecode calls it). The other modes:
+//   unet-node  the UNet call KSampler's denoiser makes per step against a bare InferenceSession.Run (NodePath.cs)
+//   lora       a full-size rank-32 kohya LoRA merged through LoraLoader's code path (LoraMerge.cs)
+//   sample     a 512×512 text-to-image generation: s/step, whole prompt, sampler overhead, peak RSS (Sampling.cs)
 // usage: dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- [folder] [runs]
+//        dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- unet-node [folder] [pairs]
+//        dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- lora [folder] [rank]
 //        dotnet run -c Release --project bench/ComfySharp.DiffusionBench -- sample [folder] [steps] [batch]
-// The second form measures a 512×512 text-to-image generation instead (see Sampling.cs).
-if (args.Length > 0 && args[0] == "sample")
+switch (args.Length > 0 ? args[0] : null)
 {
-    await ComfySharp.DiffusionBench.Sampling.RunAsync(args[1..]);
-    return;
+    case "unet-node":
+        await ComfySharp.DiffusionBench.NodePath.RunAsync(args[1..]);
+        return;
+    case "lora":
+        ComfySharp.DiffusionBench.LoraMerge.Run(args[1..]);
+        return;
+    case "sample":
+        await ComfySharp.DiffusionBench.Sampling.RunAsync(args[1..]);
+        return;
 }
-var folder = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "comfysharp-diffusion-bench");
+var folder = args.Length > 0 ? args[0] : ComfySharp.DiffusionBench.Checkpoint.DefaultFolder;
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
-var checkpoints = Path.Combine(folder, "models", "checkpoints");
-Directory.CreateDirectory(checkpoints);
-var path = Path.Combine(checkpoints, "sd15-random-fp16.safetensors");
-var (unetConfig, clipConfig, vaeConfig) = Sd1Layout.Sd15();
-
-ComfySharp.DiffusionBench.Checkpoint.EnsureWritten(path, unetConfig, clipConfig, vaeConfig);
+var path = ComfySharp.DiffusionBench.Checkpoint.Ensure(folder);
 
 var load = Stopwatch.StartNew();
 using var file = SafetensorsFile.Open(path);

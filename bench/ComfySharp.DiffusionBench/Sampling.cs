@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ComfySharp.Diffusion.Models;
 using ComfySharp.Diffusion.Text;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Tensors;
@@ -14,20 +13,18 @@ namespace ComfySharp.DiffusionBench;
 /// <summary>
 /// A 512×512 text-to-image generation on the full-size random checkpoint, through the same pieces the KSampler node uses:
 /// two CLIP encodes, the guided denoiser (cond + uncond batched, cfg 7) under the euler sampler with the normal schedule,
-/// and a VAE decode. Prints seconds per step, the whole generation, the share of sampling time spent outside the UNet
-/// calls (sampler + guidance overhead), and the process's peak RSS.
+/// and a VAE decode. The sessions are made first (a server that has run a prompt has them), so the prompt time is that of a
+/// warm server. Prints seconds per step, the whole prompt (text encode + sampling + VAE decode), the UNet time summed over
+/// the steps, the sampler overhead (sampling time outside the UNet calls, relative to them), and the peak RSS.
 /// </summary>
 internal static class Sampling
 {
     public static async Task RunAsync(string[] args)
     {
-        var folder = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "comfysharp-diffusion-bench");
+        var folder = args.Length > 0 ? args[0] : Checkpoint.DefaultFolder;
         var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
-        var path = Path.Combine(folder, "models", "checkpoints", "sd15-random-fp16.safetensors");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var (unetConfig, clipConfig, vaeConfig) = Sd1Layout.Sd15();
-        Checkpoint.EnsureWritten(path, unetConfig, clipConfig, vaeConfig);
+        var path = Checkpoint.Ensure(folder);
 
         using var cache = new ModelCache(new DiffusionPackOptions(EngineFolders.Under(folder)));
         var model = new SdModel(cache, path);
@@ -38,7 +35,12 @@ internal static class Sampling
             c.UNet.Prepare();
             return 0;
         });
-        Console.WriteLine($"UNet session ready in {load.Elapsed.TotalSeconds:0.0} s");
+        Encode(cache, path, 1);
+        vae.Decode(Tensor.Zeros(1, 4, 8, 8), CancellationToken.None);
+        load.Stop();
+        var (afterLoad, loadPeak) = ResidentMemory.Read();
+        Console.WriteLine($"UNet, CLIP and VAE decoder sessions ready in {load.Elapsed.TotalSeconds:0.0} s; RSS {ResidentMemory.Gb(afterLoad)} (peak so far {ResidentMemory.Gb(loadPeak)})");
+        var resettable = ResidentMemory.ResetPeak();
 
         var whole = Stopwatch.StartNew();
         var positive = Encode(cache, path, 20);
@@ -62,21 +64,23 @@ internal static class Sampling
         sampling.Stop();
 
         var latent = new float[result.Length];
-        for (var i = 0; i < latent.Length; i++) latent[i] = result[i] / 0.18215f;
+        for (var i = 0; i < latent.Length; i++) latent[i] = result[i] / SamplingRun.LatentScale;
         var decode = Stopwatch.StartNew();
         vae.Decode(new Tensor(shape, latent), CancellationToken.None);
         decode.Stop();
         whole.Stop();
+        var (now, peak) = ResidentMemory.Read();
 
         var samplingSeconds = sampling.Elapsed.TotalSeconds;
-        var modelSeconds = denoiser.ModelTime.TotalSeconds;
-        using var self = Process.GetCurrentProcess();
-        self.Refresh();
+        var unetSeconds = denoiser.ModelTime.TotalSeconds;
         Console.WriteLine($"512×512, batch {batch}, {steps} steps, euler / normal, cfg 7 ({denoiser.ModelCalls} UNet calls of batch {2 * batch})");
-        Console.WriteLine($"sampling: {samplingSeconds:0.0} s = {samplingSeconds / steps:0.00} s per step (median step {Median(stepTimes):0.00} s)");
-        Console.WriteLine($"UNet calls: {modelSeconds:0.0} s; sampler + guidance overhead: {samplingSeconds - modelSeconds:0.000} s = {(samplingSeconds - modelSeconds) / samplingSeconds * 100:0.00} %");
-        Console.WriteLine($"whole generation (2 CLIP encodes {clipTime.TotalSeconds:0.0} s + sampling + VAE decode {decode.Elapsed.TotalSeconds:0.0} s): {whole.Elapsed.TotalSeconds:0.0} s");
-        Console.WriteLine($"peak RSS: {self.PeakWorkingSet64 / 1e9:0.00} GB (now {self.WorkingSet64 / 1e9:0.00} GB)");
+        Console.WriteLine($"sampling: {samplingSeconds:0.00} s = {samplingSeconds / steps:0.000} s per step (median step {Median(stepTimes):0.000} s)");
+        Console.WriteLine($"UNet calls summed over the steps: {unetSeconds:0.00} s; sampler overhead (sampling − UNet) / UNet: "
+            + $"{samplingSeconds - unetSeconds:0.000} s = {(samplingSeconds - unetSeconds) / unetSeconds * 100:0.000} %");
+        Console.WriteLine($"whole prompt: text encode {clipTime.TotalSeconds:0.00} s + sampling {samplingSeconds:0.00} s + VAE decode "
+            + $"{decode.Elapsed.TotalSeconds:0.00} s = {whole.Elapsed.TotalSeconds:0.00} s");
+        Console.WriteLine($"peak RSS {(resettable ? "during the generation" : "of the process")}: {ResidentMemory.Gb(peak)} "
+            + $"(after load {ResidentMemory.Gb(afterLoad)}, now {ResidentMemory.Gb(now)})");
     }
 
     private static List<ConditioningEntry> Encode(ModelCache cache, string path, int words)
@@ -90,6 +94,7 @@ internal static class Sampling
     {
         if (values.Count == 0) return 0;
         var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

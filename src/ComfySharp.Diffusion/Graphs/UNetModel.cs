@@ -24,6 +24,9 @@ internal sealed class UNetModel : IDisposable
     /// <summary>Makes the session now (the first <see cref="Run"/> would).</summary>
     public void Prepare() => _ = _session.Value;
 
+    /// <summary>The shared session (made now if needed), for the benchmark that compares <see cref="Run"/> with a bare <c>Run</c> on it.</summary>
+    public InferenceSession Session => _session.Value.Session;
+
     /// <summary>
     /// One evaluation: <paramref name="x"/> [B, C, H, W] (shape <paramref name="shape"/>), one timestep per batch item and
     /// the cross-attention context [B, tokens, context_dim] → the model output [B, C, H, W] written to <paramref name="output"/>.
@@ -42,7 +45,7 @@ internal sealed class UNetModel : IDisposable
         {
             throw new ArgumentException("UNet input sizes do not match the shape.");
         }
-        var session = _session.Value.Session;
+        var session = Session;
         using var xValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, x, [batch, shape[1], shape[2], shape[3]]);
         using var tValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, timesteps, [batch]);
         using var cValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, context, [batch, tokens, Config.ContextDim]);
