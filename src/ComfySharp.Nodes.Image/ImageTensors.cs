@@ -23,9 +23,8 @@ public static class ImageTensors
     /// <summary>The RGB channels of a frame as a [1,H,W,3] image.</summary>
     public static Tensor RgbOf(DecodedFrame frame)
     {
-        var rgb = Pixels.RgbaToRgb(frame.Rgba);
-        var data = new float[rgb.Length];
-        Pixels.ToFloats(rgb, data);
+        var data = new float[frame.Width * frame.Height * 3];
+        Pixels.RgbaToRgbFloats(frame.Rgba, data);
         return new Tensor([1, frame.Height, frame.Width, 3], data);
     }
 

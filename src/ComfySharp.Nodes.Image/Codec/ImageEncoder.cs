@@ -2,16 +2,16 @@ using SkiaSharp;
 
 namespace ComfySharp.Nodes.Image.Codec;
 
-/// <summary>Encodes straight 8-bit RGB or RGBA pixels with Skia: PNG (zlib level 0–9), JPEG and WEBP (quality 0–100).</summary>
+/// <summary>Encodes straight 8-bit RGB or RGBA pixels: PNG (zlib level 0–9) and WEBP (quality 0–100) with Skia, JPEG (quality 1–100) with <see cref="JpegEncoder"/>.</summary>
 public static class ImageEncoder
 {
     /// <summary>PNG bytes; 3 channels give an RGB PNG, 4 an RGBA one.</summary>
     public static byte[] Png(ReadOnlySpan<byte> pixels, int width, int height, int channels, int compressLevel = 6) =>
         Encode(pixels, width, height, channels, pixmap => pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, compressLevel)));
 
+    /// <summary>JPEG bytes (4:2:0, libjpeg's tables for <paramref name="quality"/>); a fourth channel is ignored.</summary>
     public static byte[] Jpeg(ReadOnlySpan<byte> pixels, int width, int height, int channels, int quality) =>
-        Encode(pixels, width, height, channels, pixmap => pixmap.Encode(
-            new SKJpegEncoderOptions(Math.Clamp(quality, 0, 100), SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)));
+        JpegEncoder.Encode(pixels, width, height, channels, quality);
 
     public static byte[] Webp(ReadOnlySpan<byte> pixels, int width, int height, int channels, int quality, bool lossless = false) =>
         Encode(pixels, width, height, channels, pixmap => pixmap.Encode(

@@ -42,6 +42,6 @@ public static class PreviewFrames
         var (w, h) = ContainSize(width, height, max);
         (w, h) = (Math.Max(w, 1), Math.Max(h, 1));
         if ((w, h) == (width, height)) return (rgb, width, height);
-        return (Lanczos.ResizeBytes(rgb, height, width, 3, h, w, PillowFilter.Bilinear), w, h);
+        return (PillowResample.ResizeBytes(rgb, height, width, 3, h, w, PillowFilter.Bilinear), w, h);
     }
 }

@@ -45,29 +45,34 @@ public static class Resize
             throw new InvalidOperationException($"Unknown crop method '{crop}'.");
         }
         var output = new float[checked(b * height * width * c)];
-        var plane = new float[ch * cw * c];
+        var plane = cw != w || ch != h ? new float[ch * cw * c] : [];
         for (var n = 0; n < b; n++)
         {
-            // The (cropped) item as its own contiguous [h', w', c] block.
+            // The (cropped) item as its own contiguous [h', w', c] block; uncropped items are one already.
             var item = source.Slice(n * h * w * c, h * w * c);
-            for (var y = 0; y < ch; y++) item.Slice(((y + y0) * w + x0) * c, cw * c).CopyTo(plane.AsSpan(y * cw * c, cw * c));
+            ReadOnlySpan<float> planeSpan = item;
+            if (cw != w || ch != h)
+            {
+                for (var y = 0; y < ch; y++) item.Slice(((y + y0) * w + x0) * c, cw * c).CopyTo(plane.AsSpan(y * cw * c, cw * c));
+                planeSpan = plane;
+            }
             var target = output.AsSpan(n * height * width * c, height * width * c);
             switch (method)
             {
                 case "nearest-exact":
-                    Nearest(plane, ch, cw, c, target, height, width);
+                    Nearest(planeSpan, ch, cw, c, target, height, width);
                     break;
                 case "bilinear":
-                    Separable(plane, ch, cw, c, target, height, width, Kernels.Bilinear);
+                    Separable(planeSpan, ch, cw, c, target, height, width, Kernels.Bilinear);
                     break;
                 case "bicubic":
-                    Separable(plane, ch, cw, c, target, height, width, Kernels.Bicubic);
+                    Separable(planeSpan, ch, cw, c, target, height, width, Kernels.Bicubic);
                     break;
                 case "area":
-                    Separable(plane, ch, cw, c, target, height, width, Kernels.Area);
+                    Separable(planeSpan, ch, cw, c, target, height, width, Kernels.Area);
                     break;
                 case "lanczos":
-                    Lanczos.Resize(plane, ch, cw, c, target, height, width);
+                    PillowResample.Lanczos(planeSpan, ch, cw, c, target, height, width);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown upscale method '{method}'.");

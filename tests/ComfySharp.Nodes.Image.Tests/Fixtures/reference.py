@@ -5,6 +5,8 @@ python3-numpy, python3-torch). Each command reads its inputs from files and writ
   loadmask IMAGE CHANNEL OUT        ComfyUI's LoadImageMask -> OUT (float32), JSON shape on stdout
   chain IMAGE W H CW CH CX CY OUT   LoadImage, ImageScale lanczos/center, ImageCrop, ImageInvert: SaveImage's RGB bytes to OUT
   jpegtables Q OUT                  a Pillow JPEG of quality Q: its DQT segments and SOF0 (hex) as JSON
+  decode FILE OUT                   the image as RGB bytes to OUT; format, mode and size as JSON
+  jpegroundtrip RGB W H Q OUT       raw RGB saved by Pillow as JPEG quality Q and decoded again, to OUT
   text PNG                          the PNG's text chunks as JSON
   info FILE                         format, mode and size as JSON
   frames FILE OUT                   every frame as 8-bit RGBA appended to OUT; JSON: format, size, durations, EXIF, comf chunks
@@ -12,6 +14,7 @@ python3-numpy, python3-torch). Each command reads its inputs from files and writ
   make KIND OUT                     writes a fixture image made with Pillow (see make())
   upscale IN B H W C METHOD WIDTH HEIGHT CROP OUT   common_upscale on an IMAGE [B,H,W,C]
 """
+import io
 import json
 import sys
 
@@ -358,6 +361,17 @@ def main(argv):
         chain(argv[1], *map(int, argv[2:8]), argv[8])
     elif cmd == "jpegtables":
         jpeg_tables(int(argv[1]), argv[2])
+    elif cmd == "decode":
+        img = Image.open(argv[1])
+        img.load()
+        open(argv[2], "wb").write(img.convert("RGB").tobytes())
+        print(json.dumps({"format": img.format, "mode": img.mode, "size": list(img.size)}))
+    elif cmd == "jpegroundtrip":
+        w, h, q = int(argv[2]), int(argv[3]), int(argv[4])
+        img = Image.frombytes("RGB", (w, h), open(argv[1], "rb").read())
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=q)
+        open(argv[5], "wb").write(Image.open(buf).convert("RGB").tobytes())
     elif cmd == "loadmask":
         load_mask(argv[1], argv[2], argv[3])
     elif cmd == "text":

@@ -14,6 +14,9 @@ public sealed class PreviewFramesTests
     [InlineData(6, 4, 512)]
     [InlineData(64, 64, 512)]
     [InlineData(9, 9, 9)]
+    [InlineData(64, 48, 512)]
+    [InlineData(1000, 700, 512)]
+    [InlineData(333, 1025, 512)]
     public async Task Fit_matches_pillows_contain_with_bilinear(int width, int height, int max)
     {
         var ct = TestContext.Current.CancellationToken;
