@@ -180,7 +180,10 @@ internal static class JpegEncoder
         var diff = value - previousDc;
         var size = Magnitude(diff);
         var dcEntry = dc.Entries[size];
-        output.WriteBits(((dcEntry >> 8) << size) | (ExtraBits(diff) & ((1u << size) - 1)), (int)(dcEntry & 0xFF) + size);
+        // The bit accumulator lives in registers for the block (through the writer's fields it would chain every symbol
+        // through memory).
+        var (pending, count) = (output.Pending, output.PendingCount);
+        Emit(ref pending, ref count, ((dcEntry >> 8) << size) | (ExtraBits(diff) & ((1u << size) - 1)), (int)(dcEntry & 0xFF) + size, ref output);
 
         var transposed = NonZeroMask(block) & ~1UL;
         var nonZero = 0UL;
@@ -200,18 +203,30 @@ internal static class JpegEncoder
             var run = position - last - 1;
             while (run >= 16)
             {
-                output.WriteBits(entries[0xF0] >> 8, (int)(entries[0xF0] & 0xFF));
+                Emit(ref pending, ref count, entries[0xF0] >> 8, (int)(entries[0xF0] & 0xFF), ref output);
                 run -= 16;
             }
             var coefficient = block[fromZigzag[position]];
             var bits = Magnitude(coefficient);
             var symbol = (run << 4) | bits;
             var entry = entries[symbol];
-            output.WriteBits(((entry >> 8) << bits) | (ExtraBits(coefficient) & ((1u << bits) - 1)), (int)(entry & 0xFF) + bits);
+            Emit(ref pending, ref count, ((entry >> 8) << bits) | (ExtraBits(coefficient) & ((1u << bits) - 1)), (int)(entry & 0xFF) + bits, ref output);
             last = position;
         }
-        if (last != 63) output.WriteBits(entries[0] >> 8, (int)(entries[0] & 0xFF));
+        if (last != 63) Emit(ref pending, ref count, entries[0] >> 8, (int)(entries[0] & 0xFF), ref output);
+        (output.Pending, output.PendingCount) = (pending, count);
         return value;
+    }
+
+    /// <summary>Appends the low <paramref name="size"/> bits (at most 32) of <paramref name="value"/>, most significant first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(ref ulong pending, ref int count, uint value, int size, ref JpegWriter output)
+    {
+        pending = (pending << size) | value;
+        count += size;
+        if (count < 32) return;
+        count -= 32;
+        output.WriteWord((uint)(pending >> count));
     }
 
     /// <summary>For each zigzag position, the index of its coefficient in the transposed block.</summary>
@@ -498,8 +513,6 @@ internal struct JpegWriter(int capacity)
 {
     private byte[] _buffer = new byte[Math.Max(capacity, 4096)];
     private int _length;
-    private ulong _bits; // pending bits, right-aligned
-    private int _count;  // number of pending bits
 
     public void Reserve(int bytes)
     {
@@ -524,22 +537,18 @@ internal struct JpegWriter(int capacity)
         _length += data.Length;
     }
 
-    /// <summary>Appends the low <paramref name="size"/> bits (at most 32) of <paramref name="value"/>, most significant first.
-    /// The caller has reserved room (<see cref="Reserve"/>) for what it writes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteBits(uint value, int size)
-    {
-        _bits = (_bits << size) | value;
-        _count += size;
-        if (_count >= 32) WriteWord();
-    }
+    /// <summary>Bits not yet written, right-aligned (higher bits are already out); the encoder keeps them in registers per block.</summary>
+    public ulong Pending;
 
-    private void WriteWord()
+    /// <summary>How many of <see cref="Pending"/>'s low bits are not yet written (under 32).</summary>
+    public int PendingCount;
+
+    /// <summary>32 entropy-coded bits, with a 0x00 after any 0xFF byte. The caller has reserved room (<see cref="Reserve"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteWord(uint word)
     {
-        _count -= 32;
-        var word = (uint)(_bits >> _count);
-        // Any 0xFF byte needs a 0x00 after it; the common case writes the four bytes at once. A byte is 0xFF when its top bit
-        // is set and its low seven bits plus one carry into bit 7.
+        // A byte is 0xFF when its top bit is set and its low seven bits plus one carry into bit 7; the common case writes the
+        // four bytes at once.
         if ((word & 0x80808080u & ((word & 0x7F7F7F7Fu) + 0x01010101u)) == 0)
         {
             _ = _buffer[_length + 3]; // bounds check for the four bytes
@@ -547,6 +556,11 @@ internal struct JpegWriter(int capacity)
             _length += 4;
             return;
         }
+        WriteStuffedWord(word);
+    }
+
+    private void WriteStuffedWord(uint word)
+    {
         for (var shift = 24; shift >= 0; shift -= 8) WriteStuffed((byte)(word >> shift));
     }
 
@@ -554,17 +568,17 @@ internal struct JpegWriter(int capacity)
     public void FlushBits()
     {
         Reserve(16);
-        while (_count >= 8)
+        while (PendingCount >= 8)
         {
-            _count -= 8;
-            WriteStuffed((byte)(_bits >> _count));
+            PendingCount -= 8;
+            WriteStuffed((byte)(Pending >> PendingCount));
         }
-        if (_count > 0)
+        if (PendingCount > 0)
         {
-            WriteStuffed((byte)((_bits << (8 - _count)) | ((1u << (8 - _count)) - 1)));
-            _count = 0;
+            WriteStuffed((byte)((Pending << (8 - PendingCount)) | ((1u << (8 - PendingCount)) - 1)));
+            PendingCount = 0;
         }
-        _bits = 0;
+        Pending = 0;
     }
 
     private void WriteStuffed(byte value)
