@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 using ComfySharp.Protocol.Frames;
@@ -9,13 +10,16 @@ using ComfySharp.Protocol.Frames;
 namespace ComfySharp.LoadGen;
 
 /// <summary>
-/// One shared <see cref="HttpClient"/> for <c>POST /prompt</c> and one WebSocket listening as <see cref="ClientId"/>, which every
-/// posted prompt carries as <c>client_id</c>. A prompt is done when the listener sees <c>executing {node: null}</c> for it.
+/// <c>POST /prompt</c> over a pool of <see cref="RawHttpConnection"/>s (an <see cref="HttpClient"/> for https URLs) and one
+/// WebSocket listening as <see cref="ClientId"/>, which every posted prompt carries as <c>client_id</c>. A prompt is done when
+/// the listener sees <c>executing {node: null}</c> for it.
 /// </summary>
 internal sealed class ComfyConnection : IAsyncDisposable
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
+    private readonly HttpClient? _https;
+    private readonly ConcurrentQueue<RawHttpConnection> _idle = new(); // not in use: a poster takes one (or opens one) and puts it back
     private readonly ClientWebSocket _socket = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _done = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _outcomes = new(StringComparer.Ordinal);
@@ -29,7 +33,8 @@ internal sealed class ComfyConnection : IAsyncDisposable
     private ComfyConnection(Uri url, int connections)
     {
         Url = url;
-        Http = new HttpClient(new SocketsHttpHandler
+        if (url.Scheme != "https") return;
+        _https = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             UseProxy = false, // the targets are loopback servers; an environment proxy must not sit in between
@@ -44,8 +49,6 @@ internal sealed class ComfyConnection : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public HttpClient Http { get; }
-
     public string ClientId { get; } = "loadgen-" + Guid.NewGuid().ToString("N");
 
     public long TextFrames => Interlocked.Read(ref _textFrames);
@@ -55,7 +58,7 @@ internal sealed class ComfyConnection : IAsyncDisposable
     /// <summary>Binary frames <see cref="BinaryFrameReader"/> could not read: unknown types or malformed. Counted, never fatal.</summary>
     public long UnreadableBinaryFrames => Interlocked.Read(ref _unreadableBinaryFrames);
 
-    /// <param name="connections">HTTP connections to allow; one per concurrent poster is enough.</param>
+    /// <param name="connections">HTTPS connections to allow; one per concurrent poster is enough.</param>
     public static async Task<ComfyConnection> OpenAsync(Uri url, int connections, CancellationToken ct)
     {
         var connection = new ComfyConnection(url, connections);
@@ -84,13 +87,35 @@ internal sealed class ComfyConnection : IAsyncDisposable
     /// <summary>How the prompt ended: <c>execution_success</c>, <c>execution_error</c>, <c>execution_interrupted</c>, or <c>unknown</c>.</summary>
     public string Outcome(string promptId) => _outcomes.GetValueOrDefault(promptId, "unknown");
 
-    public async Task<PostResult> PostAsync(byte[] body, CancellationToken ct)
+    public async ValueTask<PostResult> PostAsync(byte[] body, CancellationToken ct)
+    {
+        if (_https is not null) return await PostHttpsAsync(_https, body, ct);
+        if (!_idle.TryDequeue(out var http)) http = new RawHttpConnection(Url);
+        try
+        {
+            var result = await http.PostPromptAsync(body, ct);
+            _idle.Enqueue(http);
+            return result;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            http.Dispose(); // broken: the next post takes another connection or opens a new one
+            return new PostResult(null, 0, ex.Message);
+        }
+        catch
+        {
+            http.Dispose(); // cancelled in the middle of a request
+            throw;
+        }
+    }
+
+    private static async Task<PostResult> PostHttpsAsync(HttpClient https, byte[] body, CancellationToken ct)
     {
         try
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = JsonType;
-            using var response = await Http.PostAsync("prompt", content, ct);
+            using var response = await https.PostAsync("prompt", content, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode != HttpStatusCode.OK) return new PostResult(null, (int)response.StatusCode, text);
             using var document = JsonDocument.Parse(text);
@@ -179,7 +204,8 @@ internal sealed class ComfyConnection : IAsyncDisposable
         await _stop.CancelAsync();
         await _reader;
         _socket.Dispose();
-        Http.Dispose();
+        _https?.Dispose();
+        while (_idle.TryDequeue(out var http)) http.Dispose();
         _stop.Dispose();
     }
 }
