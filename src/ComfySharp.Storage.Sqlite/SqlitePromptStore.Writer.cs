@@ -1,64 +1,81 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
 public sealed partial class SqlitePromptStore
 {
-    /// <summary>Takes every waiting write, runs them in one transaction, commits, then releases their callers.</summary>
-    private async Task WriterLoopAsync()
+    /// <summary>
+    /// The writer thread: takes every waiting write, runs them in one transaction, commits, then releases their callers.
+    /// A thread of its own, because a commit blocks in the file system and the batches follow each other back to back.
+    /// </summary>
+    private void WriterLoop()
     {
-        var batch = new List<WriteOp>(MaxBatch);
-        var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // RunBatch never throws: a write that cannot commit fails on its own, and the thread lives until the store closes.
+        var batch = new List<WriteOp>(64);
+        while (_writes.TakeAll(ref batch))
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var op)) batch.Add(op);
-            if (batch.Count == 0) continue;
             RunBatch(batch);
+            batch.Clear();
         }
+        _writerEnded.TrySetResult();
     }
 
     private void RunBatch(List<WriteOp> batch)
     {
-        var countBefore = _historyCount;
-        var maxBefore = _maxSequence;
-        var failures = new Exception?[batch.Count];
         try
         {
             _commands.Begin.ExecuteNonQuery();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                try
-                {
-                    Apply(batch[i]);
-                }
-                catch (SqliteException ex)
-                {
-                    // A failed statement is rolled back on its own; the rest of the batch still commits.
-                    failures[i] = ex;
-                }
-            }
+            foreach (var op in batch) Apply(op);
+            _commands.Commit.ExecuteNonQuery();
+        }
+        catch (Exception)
+        {
+            // One write failed (or the commit did): nothing of the batch stands. Run each write in its own transaction so
+            // that only the failing ones fail.
+            RollBack();
+            foreach (var op in batch) RunAlone(op);
+            return;
+        }
+        foreach (var op in batch) op.Done.TrySetResult();
+    }
+
+    private void RunAlone(WriteOp op)
+    {
+        try
+        {
+            _commands.Begin.ExecuteNonQuery();
+            Apply(op);
             _commands.Commit.ExecuteNonQuery();
         }
         catch (Exception ex)
         {
-            try
-            {
-                _commands.Rollback.ExecuteNonQuery();
-            }
-            catch (SqliteException)
-            {
-                // No transaction left to roll back.
-            }
-            _historyCount = countBefore;
-            _maxSequence = maxBefore;
-            foreach (var op in batch) op.Done.TrySetException(ex);
+            RollBack();
+            op.Done.TrySetException(ex);
             return;
         }
-        for (var i = 0; i < batch.Count; i++)
+        op.Done.TrySetResult();
+    }
+
+    /// <summary>Rolls the open transaction back and reloads the row maps, which <see cref="Apply"/> changed as it went.</summary>
+    private void RollBack()
+    {
+        try
         {
-            if (failures[i] is { } failure) batch[i].Done.TrySetException(failure);
-            else batch[i].Done.TrySetResult();
+            _commands.Rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled the transaction back (it does so itself on some errors).
+        }
+        try
+        {
+            LoadRowMaps(_writer);
+        }
+        catch (SqliteException)
+        {
+            // The file cannot be read now; the maps keep what the failed writes left, and the next writes fail or
+            // succeed by what SQLite says. Reopening the store rebuilds them.
         }
     }
 
@@ -68,58 +85,99 @@ public sealed partial class SqlitePromptStore
         switch (op.Kind)
         {
             case WriteKind.AddPending:
-                c.AddPending.Parameters[0].Value = op.Item!.PromptId;
-                c.AddPending.Parameters[1].Value = op.Item.Number;
-                c.AddPending.Parameters[2].Value = op.Json;
-                c.AddPending.Parameters[3].Value = op.Item.Attempts;
-                c.AddPending.ExecuteNonQuery();
+            {
+                var item = op.Item!;
+                if (_queueRows.TryGetValue(item.PromptId, out var existing))
+                {
+                    Run(c.UpdatePending, existing.Row, item.Number, op.Json, item.Attempts);
+                    _queueRows[item.PromptId] = existing with { Running = false };
+                }
+                else
+                {
+                    var row = Scalar(c.InsertPending, item.PromptId, item.Number, op.Json, item.Attempts);
+                    _queueRows[item.PromptId] = new QueueRow(row, false);
+                }
                 break;
+            }
             case WriteKind.MarkRunning:
-                c.MarkRunning.Parameters[0].Value = op.PromptId;
-                c.MarkRunning.ExecuteNonQuery();
+                if (_queueRows.TryGetValue(op.PromptId!, out var started))
+                {
+                    Run(c.MarkRunning, started.Row);
+                    _queueRows[op.PromptId!] = started with { Running = true };
+                }
                 break;
             case WriteKind.RemovePending:
                 foreach (var id in op.PromptIds!)
                 {
-                    c.RemovePending.Parameters[0].Value = id;
-                    c.RemovePending.ExecuteNonQuery();
+                    if (!_queueRows.TryGetValue(id, out var queued) || queued.Running) continue;
+                    Run(c.DeleteQueued, queued.Row);
+                    _queueRows.Remove(id);
                 }
                 break;
             case WriteKind.ClearPending:
                 c.ClearPending.ExecuteNonQuery();
+                foreach (var (id, queued) in _queueRows)
+                {
+                    if (!queued.Running) _queueRows.Remove(id);
+                }
                 break;
             case WriteKind.Complete:
-                c.RemoveQueued.Parameters[0].Value = op.PromptId;
-                c.RemoveQueued.ExecuteNonQuery();
-                var record = op.Record!;
-                c.UpsertHistory.Parameters[0].Value = record.PromptId;
-                c.UpsertHistory.Parameters[1].Value = record.Number;
-                c.UpsertHistory.Parameters[2].Value = record.CompletedAtMs;
-                c.UpsertHistory.Parameters[3].Value = record.Json;
-                var sequence = Convert.ToInt64(c.UpsertHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-                // A new row gets a sequence above every earlier one; a re-used prompt id keeps its row and position.
-                if (sequence > _maxSequence)
-                {
-                    _maxSequence = sequence;
-                    _historyCount++;
-                }
-                if (_historyCount > op.Cap)
-                {
-                    c.TrimHistory.Parameters[0].Value = _historyCount - op.Cap;
-                    _historyCount -= c.TrimHistory.ExecuteNonQuery();
-                }
+                Complete(op.PromptId!, op.Record!, op.Cap);
                 break;
             case WriteKind.DeleteHistory:
                 foreach (var id in op.PromptIds!)
                 {
-                    c.DeleteHistory.Parameters[0].Value = id;
-                    _historyCount -= c.DeleteHistory.ExecuteNonQuery();
+                    if (!_historyRows.TryRemove(id, out var seq)) continue;
+                    Run(c.DeleteHistory, seq);
+                    _historyCount--;
                 }
                 break;
             case WriteKind.ClearHistory:
                 c.ClearHistory.ExecuteNonQuery();
+                _historyRows.Clear();
                 _historyCount = 0;
                 break;
         }
+    }
+
+    private void Complete(string promptId, Engine.Queue.HistoryRecord record, int cap)
+    {
+        var c = _commands;
+        if (_queueRows.Remove(promptId, out var queued)) Run(c.DeleteQueued, queued.Row);
+        // A re-used prompt id keeps its row and so its position in history.
+        if (_historyRows.TryGetValue(record.PromptId, out var seq))
+        {
+            Run(c.UpdateHistory, seq, record.Number, record.CompletedAtMs, record.Json);
+        }
+        else
+        {
+            _historyRows[record.PromptId] = Scalar(c.InsertHistory, record.PromptId, record.Number, record.CompletedAtMs, record.Json);
+            _historyCount++;
+        }
+        if (_historyCount <= cap) return;
+        c.TrimHistory.Parameters[0].Value = _historyCount - cap;
+        using var trimmed = c.TrimHistory.ExecuteReader();
+        while (trimmed.Read())
+        {
+            _historyRows.TryRemove(trimmed.GetString(0), out _);
+            _historyCount--;
+        }
+    }
+
+    private static void Run(SqliteCommand command, params ReadOnlySpan<object?> values)
+    {
+        Bind(command, values);
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteCommand command, params ReadOnlySpan<object?> values)
+    {
+        Bind(command, values);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void Bind(SqliteCommand command, ReadOnlySpan<object?> values)
+    {
+        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
     }
 }

@@ -1,40 +1,44 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using ComfySharp.Engine.Queue;
 using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
 /// <summary>
-/// Queue and history in one SQLite file (WAL). All writes go through one writer loop that commits whatever is waiting
+/// Queue and history in one SQLite file (WAL). All writes go through one writer thread that commits whatever is waiting
 /// in a single transaction (group commit), then completes every waiting caller: many concurrent POSTs share a commit.
 /// <c>synchronous=NORMAL</c> in WAL mode makes a commit survive the process being killed (the OS holds the pages);
 /// only a power loss can undo the last commits, which is the trade-off ComfyUI's users already live with (no persistence).
 /// Which prompt is running is also written, before it starts, to a small marker file beside the database (one write, no
 /// commit to wait for): after a crash the marker says which prompt was running even if its attempt never reached a commit.
+/// The tables are keyed by rowid only; the prompt id → rowid maps live in memory (loaded at open, kept by the writer),
+/// so a write touches one B-tree per table instead of also a text index.
 /// </summary>
 public sealed partial class SqlitePromptStore : IPromptStore
 {
-    private const int SchemaVersion = 1;
-    private const int MaxBatch = 1024;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writerLoop;
+    private readonly WriteQueue _writes = new();
+    private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WriteCommands _commands;
     private readonly RunningMarker _marker;
-    private int _historyCount;
-    private long _maxSequence;
 
-    private SqlitePromptStore(string connectionString, SqliteConnection writer, RunningMarker marker, int historyCount, long maxSequence)
+    // Written by the writer thread only (and by the constructor before it starts).
+    private readonly Dictionary<string, QueueRow> _queueRows = new(StringComparer.Ordinal);
+    // Written by the writer thread; read by history lookups on any thread.
+    private readonly ConcurrentDictionary<string, long> _historyRows = new(StringComparer.Ordinal);
+    private int _historyCount;
+
+    private SqlitePromptStore(string connectionString, SqliteConnection writer, RunningMarker marker)
     {
         _connectionString = connectionString;
         _marker = marker;
         _writer = writer;
-        _historyCount = historyCount;
-        _maxSequence = maxSequence;
+        LoadRowMaps(writer);
         _commands = new WriteCommands(writer);
-        _writerLoop = Task.Run(WriterLoopAsync);
+        new Thread(WriterLoop) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
     public string Path { get; private init; } = "";
@@ -45,52 +49,56 @@ public sealed partial class SqlitePromptStore : IPromptStore
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
         var writer = new SqliteConnection(connectionString);
-        await writer.OpenAsync(ct);
-        await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
-        await MigrateAsync(writer, ct);
-        // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
-        // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
-        // running; if its attempt had not been committed yet (still not marked running), it is counted now.
-        var marker = RunningMarker.Open(full + "-running");
-        if (marker.Read() is { } wasRunning)
+        try
         {
-            await using var counting = writer.CreateCommand();
-            counting.CommandText = "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = $id AND running = 0";
-            counting.Parameters.AddWithValue("$id", wasRunning);
-            await counting.ExecuteNonQueryAsync(ct);
+            await writer.OpenAsync(ct);
+            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
+            await StoreSchema.MigrateAsync(writer, SchemaVersion, ct);
+            // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
+            // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
+            // running; if its attempt had not been committed yet (still not marked running), it is counted now.
+            var marker = RunningMarker.Open(full + "-running");
+            if (marker.Read() is { } wasRunning)
+            {
+                await using var counting = writer.CreateCommand();
+                counting.CommandText = "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = $id AND running = 0";
+                counting.Parameters.AddWithValue("$id", wasRunning);
+                await counting.ExecuteNonQueryAsync(ct);
+            }
+            await ExecuteAsync(writer, "UPDATE queue SET running = 0 WHERE running = 1", ct);
+            marker.Clear();
+            return new SqlitePromptStore(connectionString, writer, marker) { Path = full };
         }
-        await ExecuteAsync(writer, "UPDATE queue SET running = 0 WHERE running = 1", ct);
-        marker.Clear();
-        var count = Convert.ToInt32(await ScalarAsync(writer, "SELECT COUNT(*) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-        var max = Convert.ToInt64(await ScalarAsync(writer, "SELECT COALESCE(MAX(seq), 0) FROM history", ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-        return new SqlitePromptStore(connectionString, writer, marker, count, max) { Path = full };
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
     }
 
-    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken ct)
+    /// <summary>Reads prompt id → rowid for both tables from what is committed.</summary>
+    private void LoadRowMaps(SqliteConnection connection)
     {
-        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version", ct), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > SchemaVersion)
+        _queueRows.Clear();
+        using (var command = connection.CreateCommand())
         {
-            throw new InvalidOperationException($"The database was written by a newer ComfySharp (schema {version}); this one knows schema {SchemaVersion}.");
+            command.CommandText = "SELECT prompt_id, row, running FROM queue";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) _queueRows[reader.GetString(0)] = new QueueRow(reader.GetInt64(1), reader.GetInt64(2) != 0);
         }
-        if (version == SchemaVersion) return;
-        await ExecuteAsync(connection, """
-            CREATE TABLE IF NOT EXISTS queue (
-                prompt_id TEXT PRIMARY KEY,
-                number REAL NOT NULL,
-                item TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                running INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE TABLE IF NOT EXISTS history (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                prompt_id TEXT NOT NULL UNIQUE,
-                number REAL NOT NULL,
-                completed_at_ms INTEGER NOT NULL,
-                json TEXT NOT NULL
-            );
-            PRAGMA user_version = 1;
-            """, ct);
+        var history = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT prompt_id, seq FROM history";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) history[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        foreach (var id in _historyRows.Keys)
+        {
+            if (!history.ContainsKey(id)) _historyRows.TryRemove(id, out _);
+        }
+        foreach (var (id, seq) in history) _historyRows[id] = seq;
+        _historyCount = history.Count;
     }
 
     public async ValueTask<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct)
@@ -114,7 +122,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
     {
         var op = new WriteOp(WriteKind.MarkRunning) { PromptId = promptId };
         if (!_marker.TryWrite(promptId)) return Enqueue(op);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        ObjectDisposedException.ThrowIf(!_writes.TryAdd(op), this);
         return ValueTask.CompletedTask;
     }
 
@@ -143,10 +151,12 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public async ValueTask<HistoryRecord?> GetHistoryAsync(string promptId, CancellationToken ct)
     {
+        // The map may name a row a running batch adds or removes; the read sees what is committed either way.
+        if (!_historyRows.TryGetValue(promptId, out var seq)) return null;
         await using var connection = await OpenReaderAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history WHERE prompt_id = $id";
-        command.Parameters.AddWithValue("$id", promptId);
+        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history WHERE seq = $seq";
+        command.Parameters.AddWithValue("$seq", seq);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadRecord(reader) : null;
     }
@@ -158,8 +168,8 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        await _writerLoop.ConfigureAwait(false);
+        _writes.Complete();
+        await _writerEnded.Task.ConfigureAwait(false);
         _commands.Dispose();
         await _writer.DisposeAsync();
         _marker.Dispose();
@@ -178,21 +188,14 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     private ValueTask Enqueue(WriteOp op)
     {
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        ObjectDisposedException.ThrowIf(!_writes.TryAdd(op), this);
         return new ValueTask(op.Done.Task);
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync(ct);
     }
 }

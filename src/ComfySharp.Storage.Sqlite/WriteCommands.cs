@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
-/// <summary>The writer connection's statements, prepared once and reused for every write.</summary>
+/// <summary>
+/// The writer connection's statements, prepared once and reused for every write. Rows are addressed by their rowid
+/// (the store keeps prompt id → rowid in memory), so no table needs an index on the prompt id.
+/// </summary>
 internal sealed class WriteCommands : IDisposable
 {
     public WriteCommands(SqliteConnection connection)
@@ -10,33 +13,37 @@ internal sealed class WriteCommands : IDisposable
         Begin = Create(connection, "BEGIN IMMEDIATE");
         Commit = Create(connection, "COMMIT");
         Rollback = Create(connection, "ROLLBACK");
-        AddPending = Create(connection,
-            "INSERT INTO queue (prompt_id, number, item, attempts, running) VALUES ($id, $number, $item, $attempts, 0) " +
-            "ON CONFLICT(prompt_id) DO UPDATE SET number = excluded.number, item = excluded.item, attempts = excluded.attempts, running = 0",
+        InsertPending = Create(connection,
+            "INSERT INTO queue (prompt_id, number, item, attempts, running) VALUES ($id, $number, $item, $attempts, 0) RETURNING row",
             "$id", "$number", "$item", "$attempts");
-        MarkRunning = Create(connection, "UPDATE queue SET running = 1, attempts = attempts + 1 WHERE prompt_id = $id", "$id");
-        RemovePending = Create(connection, "DELETE FROM queue WHERE prompt_id = $id AND running = 0", "$id");
+        UpdatePending = Create(connection,
+            "UPDATE queue SET number = $number, item = $item, attempts = $attempts, running = 0 WHERE row = $row",
+            "$row", "$number", "$item", "$attempts");
+        MarkRunning = Create(connection, "UPDATE queue SET running = 1, attempts = attempts + 1 WHERE row = $row", "$row");
+        DeleteQueued = Create(connection, "DELETE FROM queue WHERE row = $row", "$row");
         ClearPending = Create(connection, "DELETE FROM queue WHERE running = 0");
-        RemoveQueued = Create(connection, "DELETE FROM queue WHERE prompt_id = $id", "$id");
-        UpsertHistory = Create(connection,
-            "INSERT INTO history (prompt_id, number, completed_at_ms, json) VALUES ($id, $number, $at, $json) " +
-            "ON CONFLICT(prompt_id) DO UPDATE SET number = excluded.number, completed_at_ms = excluded.completed_at_ms, json = excluded.json " +
-            "RETURNING seq",
+        InsertHistory = Create(connection,
+            "INSERT INTO history (prompt_id, number, completed_at_ms, json) VALUES ($id, $number, $at, $json) RETURNING seq",
             "$id", "$number", "$at", "$json");
-        TrimHistory = Create(connection, "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT $n)", "$n");
-        DeleteHistory = Create(connection, "DELETE FROM history WHERE prompt_id = $id", "$id");
+        UpdateHistory = Create(connection,
+            "UPDATE history SET number = $number, completed_at_ms = $at, json = $json WHERE seq = $seq",
+            "$seq", "$number", "$at", "$json");
+        TrimHistory = Create(connection,
+            "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT $n) RETURNING prompt_id", "$n");
+        DeleteHistory = Create(connection, "DELETE FROM history WHERE seq = $seq", "$seq");
         ClearHistory = Create(connection, "DELETE FROM history");
     }
 
     public SqliteCommand Begin { get; }
     public SqliteCommand Commit { get; }
     public SqliteCommand Rollback { get; }
-    public SqliteCommand AddPending { get; }
+    public SqliteCommand InsertPending { get; }
+    public SqliteCommand UpdatePending { get; }
     public SqliteCommand MarkRunning { get; }
-    public SqliteCommand RemovePending { get; }
+    public SqliteCommand DeleteQueued { get; }
     public SqliteCommand ClearPending { get; }
-    public SqliteCommand RemoveQueued { get; }
-    public SqliteCommand UpsertHistory { get; }
+    public SqliteCommand InsertHistory { get; }
+    public SqliteCommand UpdateHistory { get; }
     public SqliteCommand TrimHistory { get; }
     public SqliteCommand DeleteHistory { get; }
     public SqliteCommand ClearHistory { get; }
@@ -51,8 +58,8 @@ internal sealed class WriteCommands : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (SqliteCommand[])[Begin, Commit, Rollback, AddPending, MarkRunning, RemovePending, ClearPending, RemoveQueued,
-                     UpsertHistory, TrimHistory, DeleteHistory, ClearHistory])
+        foreach (var command in (SqliteCommand[])[Begin, Commit, Rollback, InsertPending, UpdatePending, MarkRunning, DeleteQueued,
+                     ClearPending, InsertHistory, UpdateHistory, TrimHistory, DeleteHistory, ClearHistory])
         {
             command.Dispose();
         }

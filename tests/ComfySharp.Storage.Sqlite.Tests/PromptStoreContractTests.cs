@@ -241,6 +241,95 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     }
 
     [Fact]
+    public async Task A_schema_1_database_is_migrated_with_its_queue_history_order_and_attempts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.DisposeAsync();
+        File.Delete(DatabasePath);
+        var item = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = DatabasePath }.ToString();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(item))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            // The tables as schema 1 made them, with rows as it wrote them (history seq 7 and 3: completion order is seq order).
+            command.CommandText = """
+                CREATE TABLE queue (prompt_id TEXT PRIMARY KEY, number REAL NOT NULL, item TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, running INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, prompt_id TEXT NOT NULL UNIQUE, number REAL NOT NULL,
+                    completed_at_ms INTEGER NOT NULL, json TEXT NOT NULL);
+                INSERT INTO queue VALUES ('late', 2, '{"number":2,"prompt_id":"late","prompt":{},"extra_data":{},"outputs":["1"]}', 0, 0);
+                INSERT INTO queue VALUES ('early', 1, '{"number":1,"prompt_id":"early","prompt":{},"extra_data":{"client_id":"c"},"outputs":[]}', 1, 1);
+                INSERT INTO history VALUES (7, 'second', 5, 200, '{"marker":"b"}');
+                INSERT INTO history VALUES (3, 'first', 4, 100, '{"marker":"a"}');
+                PRAGMA user_version = 1;
+                """;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using (var migrated = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            var queue = await migrated.LoadQueueAsync(ct);
+            Assert.Equal(["early", "late"], queue.Select(i => i.PromptId));
+            Assert.Equal([1, 0], queue.Select(i => i.Attempts));
+            Assert.Equal("c", (string?)queue[0].ExtraData["client_id"]);
+            Assert.Equal(["first", "second"], (await migrated.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+            Assert.Equal("{\"marker\":\"b\"}", (await migrated.GetHistoryAsync("second", ct))!.Json);
+            Assert.Equal(2, await migrated.CountHistoryAsync(ct));
+            // New entries go after the migrated ones; migrated ids are still found by id.
+            await migrated.CompleteAsync("late", Record("third"), 100, ct);
+            await migrated.DeleteHistoryAsync(["first"], ct);
+            Assert.Equal(["second", "third"], (await migrated.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+            Assert.Equal(["early"], (await migrated.LoadQueueAsync(ct)).Select(i => i.PromptId));
+        }
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(["second", "third"], (await reopened.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+        }
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_failing_write_fails_alone_and_the_rest_of_its_batch_commits()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.CompleteAsync("kept", Record("kept"), 100, ct);
+        // Queued together so that they share a batch: the middle one cannot be written (no JSON).
+        var writes = new List<Task>();
+        for (var i = 0; i < 50; i++) writes.Add(Store.AddPendingAsync(Item(i, "before-" + i), ct).AsTask());
+        var failing = Store.CompleteAsync("bad", new HistoryRecord("bad", 0, 1, null!), 100, ct).AsTask();
+        for (var i = 0; i < 50; i++) writes.Add(Store.CompleteAsync("after-" + i, Record("after-" + i), 100, ct).AsTask());
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+
+        Assert.Equal(50, (await Store.LoadQueueAsync(ct)).Count);
+        Assert.Equal(51, await Store.CountHistoryAsync(ct));
+        Assert.Null(await Store.GetHistoryAsync("bad", ct));
+        Assert.NotNull(await Store.GetHistoryAsync("after-49", ct));
+        // The store's own bookkeeping matches the file: a reopened store sees the same.
+        await Store.DisposeAsync();
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(51, await reopened.CountHistoryAsync(ct));
+            Assert.Equal(["kept", .. Enumerable.Range(0, 50).Select(i => "after-" + i)], (await reopened.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+        }
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task Trimmed_history_ids_are_forgotten_and_can_come_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, ct);
+        Assert.Null(await Store.GetHistoryAsync("h0", ct));
+        Assert.Null(await Store.GetHistoryAsync("h1", ct));
+        await Store.CompleteAsync("h0", Record("h0", "again"), 3, ct);
+        Assert.Equal(["h3", "h4", "h0"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+        Assert.Equal(Record("h0", "again").Json, (await Store.GetHistoryAsync("h0", ct))!.Json);
+        Assert.Equal(3, await Store.CountHistoryAsync(ct));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
     {
         var ct = TestContext.Current.CancellationToken;
