@@ -47,14 +47,18 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         }
     }
 
+    /// <summary>How many finished prompts may wait for their history commit while the worker goes on.</summary>
+    public const int MaxCommitsInFlight = 32;
+
     /// <summary>
-    /// Runs prompts one at a time. A finished prompt's history commit overlaps the next prompt's run (at most one commit
-    /// in flight); its <c>status</c> and <c>executing {node: null}</c> go out when the commit completes, ahead of every
-    /// event of the next prompt (<see cref="OrderedEvents"/>).
+    /// Runs prompts one at a time. A finished prompt's history commit overlaps the next prompts' runs (up to
+    /// <see cref="MaxCommitsInFlight"/> commits in flight, which the store groups into few transactions); its <c>status</c>
+    /// and <c>executing {node: null}</c> go out when its commit completes, ahead of every event of the next prompt
+    /// (<see cref="OrderedEvents"/>).
     /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        Task? committing = null;
+        var committing = new Queue<Task>();
         while (!stopping.IsCancellationRequested)
         {
             QueueItem item;
@@ -80,10 +84,13 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
                 e.QueueChanged(queue.Remaining);
                 e.ExecutionDone(scope);
             });
-            if (committing is not null) await ObserveAsync(committing).ConfigureAwait(false);
-            committing = committed;
+            committing.Enqueue(committed);
+            while (committing.Count > 0 && (committing.Count > MaxCommitsInFlight || committing.Peek().IsCompleted))
+            {
+                await ObserveAsync(committing.Dequeue()).ConfigureAwait(false);
+            }
         }
-        if (committing is not null) await ObserveAsync(committing).ConfigureAwait(false);
+        while (committing.Count > 0) await ObserveAsync(committing.Dequeue()).ConfigureAwait(false);
     }
 
     /// <summary>How long the queue stays empty before the worker hands unused memory back to the system.</summary>
