@@ -87,6 +87,7 @@ public sealed partial class SqlitePromptStore
             case WriteKind.AddPending:
             {
                 var item = op.Item!;
+                _markedAttempts.TryRemove(item.PromptId, out _);
                 if (_queueRows.TryGetValue(item.PromptId, out var existing))
                 {
                     Run(c.UpdatePending, existing.Row, item.Number, op.Json, item.Attempts);
@@ -109,16 +110,17 @@ public sealed partial class SqlitePromptStore
             case WriteKind.RemovePending:
                 foreach (var id in op.PromptIds!)
                 {
-                    if (!_queueRows.TryGetValue(id, out var queued) || queued.Running) continue;
+                    if (!_queueRows.TryGetValue(id, out var queued) || IsRunning(id, queued)) continue;
                     Run(c.DeleteQueued, queued.Row);
                     _queueRows.Remove(id);
                 }
                 break;
             case WriteKind.ClearPending:
-                c.ClearPending.ExecuteNonQuery();
                 foreach (var (id, queued) in _queueRows)
                 {
-                    if (!queued.Running) _queueRows.Remove(id);
+                    if (IsRunning(id, queued)) continue;
+                    Run(c.DeleteQueued, queued.Row);
+                    _queueRows.Remove(id);
                 }
                 break;
             case WriteKind.Complete:
@@ -144,6 +146,7 @@ public sealed partial class SqlitePromptStore
     {
         var c = _commands;
         if (_queueRows.Remove(promptId, out var queued)) Run(c.DeleteQueued, queued.Row);
+        _markedAttempts.TryRemove(promptId, out _);
         // A re-used prompt id keeps its row and so its position in history.
         if (_historyRows.TryGetValue(record.PromptId, out var seq))
         {
@@ -163,6 +166,8 @@ public sealed partial class SqlitePromptStore
             _historyCount--;
         }
     }
+
+    private bool IsRunning(string promptId, QueueRow row) => row.Running || _markedAttempts.ContainsKey(promptId);
 
     private static void Run(SqliteCommand command, params ReadOnlySpan<object?> values)
     {

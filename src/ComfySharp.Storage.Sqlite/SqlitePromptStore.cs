@@ -27,6 +27,9 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     // Written by the writer thread only (and by the constructor before it starts).
     private readonly Dictionary<string, QueueRow> _queueRows = new(StringComparer.Ordinal);
+    // Attempts that only the running marker holds (MarkRunningAsync writes no row): added when a prompt starts, dropped
+    // when it completes. An id here is running, so delete and clear leave it. After a crash the marker alone counts it.
+    private readonly ConcurrentDictionary<string, int> _markedAttempts = new(StringComparer.Ordinal);
     // Written by the writer thread; read by history lookups on any thread.
     private readonly ConcurrentDictionary<string, long> _historyRows = new(StringComparer.Ordinal);
     private int _historyCount;
@@ -71,6 +74,8 @@ public sealed partial class SqlitePromptStore : IPromptStore
         }
         catch
         {
+            // Not back into the pool: a refused file must be opened afresh next time.
+            SqliteConnection.ClearPool(writer);
             await writer.DisposeAsync();
             throw;
         }
@@ -110,19 +115,25 @@ public sealed partial class SqlitePromptStore : IPromptStore
         command.CommandText = "SELECT item, attempts FROM queue ORDER BY number, prompt_id";
         var items = new List<QueueItem>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) items.Add(QueueItemJson.Read(reader.GetString(0), reader.GetInt32(1)));
+        while (await reader.ReadAsync(ct))
+        {
+            var item = QueueItemJson.Read(reader.GetString(0), reader.GetInt32(1));
+            items.Add(_markedAttempts.TryGetValue(item.PromptId, out var marked) ? item with { Attempts = item.Attempts + marked } : item);
+        }
         return items;
     }
 
     public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct) =>
         Enqueue(new WriteOp(WriteKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
 
-    /// <summary>Durable when it returns: the marker is written at once; the attempt count follows in the next group commit.</summary>
+    /// <summary>
+    /// Durable when it returns: the marker file names the prompt (one write), and the next open counts the attempt if the
+    /// process died while it ran. No row is written; only when the id does not fit the marker is the attempt committed.
+    /// </summary>
     public ValueTask MarkRunningAsync(string promptId, CancellationToken ct)
     {
-        var op = new WriteOp(WriteKind.MarkRunning) { PromptId = promptId };
-        if (!_marker.TryWrite(promptId)) return Enqueue(op);
-        ObjectDisposedException.ThrowIf(!_writes.TryAdd(op), this);
+        if (!_marker.TryWrite(promptId)) return Enqueue(new WriteOp(WriteKind.MarkRunning) { PromptId = promptId });
+        _markedAttempts.AddOrUpdate(promptId, 1, static (_, n) => n + 1);
         return ValueTask.CompletedTask;
     }
 

@@ -21,7 +21,6 @@ internal sealed class WriteCommands : IDisposable
             "$row", "$number", "$item", "$attempts");
         MarkRunning = Create(connection, "UPDATE queue SET running = 1, attempts = attempts + 1 WHERE row = $row", "$row");
         DeleteQueued = Create(connection, "DELETE FROM queue WHERE row = $row", "$row");
-        ClearPending = Create(connection, "DELETE FROM queue WHERE running = 0");
         InsertHistory = Create(connection,
             "INSERT INTO history (prompt_id, number, completed_at_ms, json) VALUES ($id, $number, $at, $json) RETURNING seq",
             "$id", "$number", "$at", "$json");
@@ -41,7 +40,6 @@ internal sealed class WriteCommands : IDisposable
     public SqliteCommand UpdatePending { get; }
     public SqliteCommand MarkRunning { get; }
     public SqliteCommand DeleteQueued { get; }
-    public SqliteCommand ClearPending { get; }
     public SqliteCommand InsertHistory { get; }
     public SqliteCommand UpdateHistory { get; }
     public SqliteCommand TrimHistory { get; }
@@ -59,7 +57,7 @@ internal sealed class WriteCommands : IDisposable
     public void Dispose()
     {
         foreach (var command in (SqliteCommand[])[Begin, Commit, Rollback, InsertPending, UpdatePending, MarkRunning, DeleteQueued,
-                     ClearPending, InsertHistory, UpdateHistory, TrimHistory, DeleteHistory, ClearHistory])
+                     InsertHistory, UpdateHistory, TrimHistory, DeleteHistory, ClearHistory])
         {
             command.Dispose();
         }
