@@ -22,6 +22,12 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
     private readonly Dictionary<string, CacheKey> _keys = new(StringComparer.Ordinal);
+    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and name list per node
+    // were most of the table's cost on long chains.
+    private readonly XxHash128 _hasher = new();
+    private readonly HashSet<string> _onStack = new(StringComparer.Ordinal);
+    private readonly Stack<string> _stack = new();
+    private readonly List<string> _names = [];
 
     public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
 
@@ -34,8 +40,12 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 
     private void Compute(string rootId)
     {
-        var onStack = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>();
+        var onStack = _onStack;
+        var stack = _stack;
+        // Left over only after a throwing hook. Cleared here, not per call: clearing a set that once held a whole
+        // chain costs its capacity, every time. Ids leave the set as they are hashed instead.
+        if (onStack.Count > 0) onStack.Clear();
+        stack.Clear();
         stack.Push(rootId);
         while (stack.Count > 0)
         {
@@ -59,13 +69,15 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             }
             if (pushed) continue;
             stack.Pop();
+            onStack.Remove(id);
             _keys[id] = Hash(id);
         }
     }
 
     private CacheKey Hash(string id)
     {
-        var hasher = new XxHash128();
+        var hasher = _hasher;
+        hasher.Reset();
         if (!_graph.TryGetNode(id, out var node))
         {
             WriteString(hasher, "\u0000missing:" + id);
@@ -83,7 +95,9 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
         }
 
         Span<byte> buffer = stackalloc byte[21];
-        var names = new List<string>(node.Inputs.Keys);
+        var names = _names;
+        names.Clear();
+        foreach (var name in node.Inputs.Keys) names.Add(name);
         names.Sort(StringComparer.Ordinal);
         foreach (var name in names)
         {

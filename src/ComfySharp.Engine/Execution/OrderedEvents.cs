@@ -47,27 +47,32 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
     }
 
     // Each event: straight through when nothing is held, else queued behind what is. The lock also keeps events raised
-    // from different threads in one order for every client.
-    private void Raise(Action<IExecutionEvents> raise)
+    // from different threads in one order for every client. The arguments travel as a state tuple and the delegates are
+    // static, so the usual path (nothing held) allocates nothing; only a held event captures them.
+    private void Raise<TState>(TState state, Action<IExecutionEvents, TState> raise)
     {
         lock (_lock)
         {
-            if (_held.Count == 0) raise(inner);
-            else _held.Enqueue(new Held(null, raise));
+            if (_held.Count == 0) raise(inner, state);
+            else Hold(state, raise);
         }
     }
 
-    public void QueueChanged(int queueRemaining) => Raise(e => e.QueueChanged(queueRemaining));
+    private void Hold<TState>(TState state, Action<IExecutionEvents, TState> raise) => _held.Enqueue(new Held(null, e => raise(e, state)));
 
-    public void ExecutionStart(ExecutionScope scope, long timestamp) => Raise(e => e.ExecutionStart(scope, timestamp));
+    public void QueueChanged(int queueRemaining) => Raise(queueRemaining, static (e, s) => e.QueueChanged(s));
+
+    public void ExecutionStart(ExecutionScope scope, long timestamp) =>
+        Raise((scope, timestamp), static (e, s) => e.ExecutionStart(s.scope, s.timestamp));
 
     public void ExecutionCached(ExecutionScope scope, IReadOnlyList<string> nodes, long timestamp) =>
-        Raise(e => e.ExecutionCached(scope, nodes, timestamp));
+        Raise((scope, nodes, timestamp), static (e, s) => e.ExecutionCached(s.scope, s.nodes, s.timestamp));
 
-    public void Executing(ExecutionScope scope, string nodeId, string displayNodeId) => Raise(e => e.Executing(scope, nodeId, displayNodeId));
+    public void Executing(ExecutionScope scope, string nodeId, string displayNodeId) =>
+        Raise((scope, nodeId, displayNodeId), static (e, s) => e.Executing(s.scope, s.nodeId, s.displayNodeId));
 
     public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview) =>
-        Raise(e => e.Progress(scope, node, value, max, preview));
+        Raise((scope, node, value, max, preview), static (e, s) => e.Progress(s.scope, s.node, s.value, s.max, s.preview));
 
     // progress_state carries the live node records; a held one must show them as they were when it was raised.
     public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
@@ -85,16 +90,20 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
         }
     }
 
-    public void ProgressText(ExecutionScope scope, string nodeId, string text) => Raise(e => e.ProgressText(scope, nodeId, text));
+    public void ProgressText(ExecutionScope scope, string nodeId, string text) =>
+        Raise((scope, nodeId, text), static (e, s) => e.ProgressText(s.scope, s.nodeId, s.text));
 
     public void Executed(ExecutionScope scope, string nodeId, string displayNodeId, JsonObject? output) =>
-        Raise(e => e.Executed(scope, nodeId, displayNodeId, output));
+        Raise((scope, nodeId, displayNodeId, output), static (e, s) => e.Executed(s.scope, s.nodeId, s.displayNodeId, s.output));
 
-    public void ExecutionSuccess(ExecutionScope scope, long timestamp) => Raise(e => e.ExecutionSuccess(scope, timestamp));
+    public void ExecutionSuccess(ExecutionScope scope, long timestamp) =>
+        Raise((scope, timestamp), static (e, s) => e.ExecutionSuccess(s.scope, s.timestamp));
 
-    public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked) => Raise(e => e.ExecutionError(scope, data, blocked));
+    public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked) =>
+        Raise((scope, data, blocked), static (e, s) => e.ExecutionError(s.scope, s.data, s.blocked));
 
-    public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) => Raise(e => e.ExecutionInterrupted(scope, data));
+    public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) =>
+        Raise((scope, data), static (e, s) => e.ExecutionInterrupted(s.scope, s.data));
 
-    public void ExecutionDone(ExecutionScope scope) => Raise(e => e.ExecutionDone(scope));
+    public void ExecutionDone(ExecutionScope scope) => Raise(scope, static (e, s) => e.ExecutionDone(s));
 }

@@ -22,6 +22,8 @@ internal sealed class NodeEntry(string id, NodeDefinition definition, JsonObject
     public bool Visited => State == 2;
     public bool Valid { get; set; }
     public List<JsonObject> Errors { get; } = [];
+    /// <summary>The entries this one links to on declared inputs, taken once before validation rewrites any input.</summary>
+    public List<NodeEntry>? Sources { get; set; }
     /// <summary>Constants after coercion, by input name.</summary>
     public Dictionary<string, object?>? Typed { get; set; }
 }

@@ -62,18 +62,11 @@ public sealed partial class PromptValidator
             n.CycleIndex = n.CycleLow = counter++;
             sccStack.Push(n);
             n.CycleOnStack = true;
-            var sources = new List<NodeEntry>();
-            ForEachSource(n, byId, sources);
-            work.Push((n, sources, 0));
+            work.Push((n, SourcesOf(n, byId), 0));
         }
     }
 
-    private static bool LinksTo(NodeEntry from, NodeEntry to, Dictionary<string, NodeEntry> byId)
-    {
-        var sources = new List<NodeEntry>();
-        ForEachSource(from, byId, sources);
-        return sources.Contains(to);
-    }
+    private static bool LinksTo(NodeEntry from, NodeEntry to, Dictionary<string, NodeEntry> byId) => SourcesOf(from, byId).Contains(to);
 
     private static void ReportCycle(List<NodeEntry> component, Dictionary<string, NodeEntry> byId)
     {
@@ -101,12 +94,10 @@ public sealed partial class PromptValidator
         var previous = new Dictionary<NodeEntry, NodeEntry>();
         var queue = new Queue<NodeEntry>();
         queue.Enqueue(start);
-        var sources = new List<NodeEntry>();
         while (queue.Count > 0)
         {
             var n = queue.Dequeue();
-            ForEachSource(n, byId, sources);
-            foreach (var s in sources)
+            foreach (var s in SourcesOf(n, byId))
             {
                 if (!members.Contains(s)) continue;
                 if (s == start)

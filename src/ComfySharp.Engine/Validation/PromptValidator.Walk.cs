@@ -19,13 +19,22 @@ public sealed partial class PromptValidator
         }
     }
 
-    private static void ForEachSource(NodeEntry node, Dictionary<string, NodeEntry> byId, List<NodeEntry> into)
+    /// <summary>
+    /// The entries <paramref name="node"/> links to, computed on first use and kept: the cycle search and the walk
+    /// both need them, and reading links out of the JSON inputs costs more than the rest of either walk.
+    /// </summary>
+    private static List<NodeEntry> SourcesOf(NodeEntry node, Dictionary<string, NodeEntry> byId)
     {
-        into.Clear();
-        foreach (var (_, link) in DeclaredLinks(node))
+        if (node.Sources is { } known) return known;
+        var sources = new List<NodeEntry>();
+        foreach (var input in node.Definition.Schema.Inputs)
         {
-            if (link.Source is { } source && byId.TryGetValue(source, out var parent)) into.Add(parent);
+            if (input.Section == InputSection.Hidden) continue;
+            if (!node.Inputs.TryGetPropertyValue(input.Name, out var value) || value is not JsonArray { Count: 2 } raw) continue;
+            if (raw[0] is JsonValue sv && sv.TryGetValue<string>(out var source) && byId.TryGetValue(source, out var parent)) sources.Add(parent);
         }
+        node.Sources = sources;
+        return sources;
     }
 
     /// <summary>Post-order walk from one output: every ancestor is validated before the nodes that consume it.</summary>
@@ -34,9 +43,7 @@ public sealed partial class PromptValidator
         if (output.State != 0) return;
         var stack = new Stack<(NodeEntry Node, List<NodeEntry> Sources, int Next)>();
         output.State = 1;
-        var first = new List<NodeEntry>();
-        ForEachSource(output, byId, first);
-        stack.Push((output, first, 0));
+        stack.Push((output, SourcesOf(output, byId), 0));
         while (stack.Count > 0)
         {
             var (node, sources, next) = stack.Pop();
@@ -47,9 +54,7 @@ public sealed partial class PromptValidator
                 if (source.State != 0) continue; // done, or on the stack (a cycle, already reported)
                 stack.Push((node, sources, next));
                 source.State = 1;
-                var list = new List<NodeEntry>();
-                ForEachSource(source, byId, list);
-                stack.Push((source, list, 0));
+                stack.Push((source, SourcesOf(source, byId), 0));
                 descended = true;
                 break;
             }
