@@ -330,6 +330,24 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     }
 
     [Fact]
+    public async Task The_wal_is_copied_into_the_database_while_the_store_is_open()
+    {
+        // Commits never checkpoint (wal_autocheckpoint=0); the checkpoint thread must, or the WAL would hold everything.
+        var ct = TestContext.Current.CancellationToken;
+        var json = new JsonObject { ["marker"] = new string('x', 4000) }.ToJsonString();
+        for (var i = 0; i < 3000; i++) await Store.CompleteAsync("h" + i, new HistoryRecord("h" + i, i, 1, json), 10_000, ct);
+        var database = new FileInfo(DatabasePath);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (database.Length < 4 << 20 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, ct);
+            database.Refresh();
+        }
+        Assert.True(database.Length >= 4 << 20, $"the database file holds {database.Length} bytes after 12 MB of history");
+        Assert.Equal(3000, (await Store.ReadHistoryAsync(0, null, ct)).Count);
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
     {
         var ct = TestContext.Current.CancellationToken;
