@@ -5,6 +5,19 @@ namespace ComfySharp.Storage.Sqlite;
 
 public sealed partial class SqlitePromptStore
 {
+    /// <summary>Runs a batch the queue gave the calling thread (nobody else was committing).</summary>
+    private void RunHere(List<WriteOp> batch)
+    {
+        try
+        {
+            RunBatch(batch);
+        }
+        finally
+        {
+            _writes.CallerDone();
+        }
+    }
+
     /// <summary>
     /// The writer thread: takes every waiting write, runs them in one transaction, commits, then releases their callers.
     /// A thread of its own, because a commit blocks in the file system and the batches follow each other back to back.
@@ -13,7 +26,7 @@ public sealed partial class SqlitePromptStore
     {
         // RunBatch never throws: a write that cannot commit fails on its own, and the thread lives until the store closes.
         var batch = new List<WriteOp>(64);
-        while (_writes.TakeAll(ref batch))
+        while (_writes.TakeForWriter(ref batch))
         {
             RunBatch(batch);
             batch.Clear();

@@ -145,7 +145,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
     public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearPending));
 
     public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap });
+        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: false);
 
     public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(Volatile.Read(ref _historyCount));
 
@@ -200,9 +200,12 @@ public sealed partial class SqlitePromptStore : IPromptStore
         return connection;
     }
 
-    private ValueTask Enqueue(WriteOp op)
+    /// <param name="mayRunHere">
+    /// False for the worker's history entries: the worker goes on with the next prompt instead of waiting for the commit.
+    /// </param>
+    private ValueTask Enqueue(WriteOp op, bool mayRunHere = true)
     {
-        ObjectDisposedException.ThrowIf(!_writes.TryAdd(op), this);
+        if (_writes.Add(op, mayRunHere) is { } batch) RunHere(batch);
         return new ValueTask(op.Done.Task);
     }
 

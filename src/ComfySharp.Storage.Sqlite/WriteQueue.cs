@@ -1,29 +1,67 @@
 namespace ComfySharp.Storage.Sqlite;
 
 /// <summary>
-/// Writes waiting for the writer thread. Producers append under a monitor; the writer takes the whole list at once
-/// (swapping in an empty one), so a burst of concurrent POSTs becomes one batch and one commit.
+/// Writes waiting for a commit, and whose turn it is to run the next batch. When nobody is committing, the producer that
+/// arrives runs the batch itself on its own thread: an idle server's commit then costs no thread hand-off (to the writer
+/// and back). While a batch runs, later writes wait here; the writer thread then takes them all at once (a burst of
+/// concurrent POSTs becomes one commit) and keeps the turn while more arrive. A producer runs at most the one batch that
+/// holds its own write.
 /// </summary>
 internal sealed class WriteQueue
 {
+    private enum Turn
+    {
+        Nobody,
+        Caller,
+        Writer,
+    }
+
     private readonly object _gate = new();
     private List<WriteOp> _pending = new(64);
+    private Turn _turn;
     private bool _completed;
-    private bool _writerWaiting;
 
-    /// <summary>False once <see cref="Complete"/> was called: the store is closing and takes no more writes.</summary>
-    public bool TryAdd(WriteOp op)
+    /// <summary>
+    /// Adds the write. When nobody was committing and <paramref name="mayRunHere"/>, returns the batch (holding this write)
+    /// that the caller must run now and then pass to <see cref="CallerDone"/>; otherwise null, and the writer thread
+    /// commits it. Throws once the store is closing.
+    /// </summary>
+    public List<WriteOp>? Add(WriteOp op, bool mayRunHere)
     {
         lock (_gate)
         {
-            if (_completed) return false;
+            ObjectDisposedException.ThrowIf(_completed, this);
             _pending.Add(op);
-            if (_writerWaiting) Monitor.Pulse(_gate);
-            return true;
+            if (_turn != Turn.Nobody) return null;
+            if (!mayRunHere)
+            {
+                _turn = Turn.Writer;
+                Monitor.PulseAll(_gate);
+                return null;
+            }
+            _turn = Turn.Caller;
+            var batch = _pending;
+            _pending = new List<WriteOp>(64);
+            return batch;
         }
     }
 
-    /// <summary>No writes are accepted after this; the writer still takes those already accepted.</summary>
+    /// <summary>After a caller ran its batch: writes that arrived meanwhile are the writer thread's.</summary>
+    public void CallerDone()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                _turn = Turn.Nobody;
+                return;
+            }
+            _turn = Turn.Writer;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>No writes are accepted after this; those already accepted are still committed.</summary>
     public void Complete()
     {
         lock (_gate)
@@ -34,22 +72,28 @@ internal sealed class WriteQueue
     }
 
     /// <summary>
-    /// Blocks until at least one write waits, then hands every waiting write over in <paramref name="batch"/> (which must be
-    /// empty; it is swapped with the queue's list). False when the queue is completed and drained.
+    /// For the writer thread: blocks until it has the turn and writes wait, then hands them all over in
+    /// <paramref name="batch"/> (which must be empty; it is swapped with the queue's list). False once the queue is
+    /// completed and everything accepted has been taken.
     /// </summary>
-    public bool TakeAll(ref List<WriteOp> batch)
+    public bool TakeForWriter(ref List<WriteOp> batch)
     {
         lock (_gate)
         {
-            while (_pending.Count == 0)
+            while (true)
             {
-                if (_completed) return false;
-                _writerWaiting = true;
+                if (_turn == Turn.Writer)
+                {
+                    if (_pending.Count > 0)
+                    {
+                        (batch, _pending) = (_pending, batch);
+                        return true;
+                    }
+                    _turn = Turn.Nobody;
+                }
+                if (_completed && _turn == Turn.Nobody && _pending.Count == 0) return false;
                 Monitor.Wait(_gate);
-                _writerWaiting = false;
             }
-            (batch, _pending) = (_pending, batch);
-            return true;
         }
     }
 }

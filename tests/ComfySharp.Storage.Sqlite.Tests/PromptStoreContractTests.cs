@@ -119,6 +119,26 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
         await Task.WhenAll(tasks);
         Assert.Equal(10_000, (await Store.LoadQueueAsync(Ct)).Count);
     }
+
+    [Fact]
+    public async Task Concurrent_adds_and_completions_all_commit()
+    {
+        // Adds may commit on the caller's thread, completions go to the writer thread; both paths take turns.
+        var adders = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 500; i++) await Store.AddPendingAsync(Item(i, $"q{t}-{i}"), Ct);
+        }, Ct));
+        var completers = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+        {
+            var writes = new List<Task>();
+            for (var i = 0; i < 500; i++) writes.Add(Store.CompleteAsync($"h{t}-{i}", Record($"h{t}-{i}"), 10_000, Ct).AsTask());
+            await Task.WhenAll(writes);
+        }, Ct));
+        await Task.WhenAll([.. adders, .. completers]);
+        Assert.Equal(2000, (await Store.LoadQueueAsync(Ct)).Count);
+        Assert.Equal(2000, await Store.CountHistoryAsync(Ct));
+        Assert.Equal(2000, (await Store.ReadHistoryAsync(0, null, Ct)).Count);
+    }
 }
 
 public sealed class InMemoryPromptStoreTests : PromptStoreContractTests
