@@ -174,6 +174,16 @@ public sealed class ValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_linked_to_itself_is_a_dependency_cycle_of_one()
+    {
+        var prompt = Prompts.Trivial();
+        prompt["2"]!["inputs"]!["string_a"] = new JsonArray("2", 0);
+        var error = NodeError(await RejectAsync(prompt), "2");
+        Assert.Equal("dependency_cycle", (string?)error["type"]);
+        Assert.Contains("2 (StringConcatenate) -> 2 (StringConcatenate)", (string?)error["details"]);
+    }
+
+    [Fact]
     public async Task Invalid_prompt_id_is_rejected_and_a_canonical_one_is_kept()
     {
         var ct = TestContext.Current.CancellationToken;

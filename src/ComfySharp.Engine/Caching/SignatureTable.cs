@@ -21,7 +21,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
-    private readonly Dictionary<string, CacheKey> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CacheKey> _keys = new(graph.Count, StringComparer.Ordinal);
     // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and name list per node
     // were most of the table's cost on long chains.
     private readonly XxHash128 _hasher = new();

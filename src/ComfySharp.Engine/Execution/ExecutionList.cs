@@ -12,7 +12,7 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     private readonly DynamicPrompt _graph = graph;
     private readonly NodeRegistry _registry = registry;
     private readonly Func<string, bool> _hasResult = hasResult;
-    private readonly Dictionary<string, Staged> _staged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Staged> _staged = new(graph.Count, StringComparer.Ordinal);
     private readonly Queue<string> _ready = new();
 
     public int StagedCount => _staged.Count;

@@ -13,7 +13,7 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
     private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(0.1);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, NodeProgress> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProgress> _nodes = new(graph.Count, StringComparer.Ordinal);
     private readonly Dictionary<string, Throttle> _throttles = new(StringComparer.Ordinal);
     private readonly List<NodeProgress> _running = [];
 

@@ -20,10 +20,10 @@ internal sealed partial class RunState
     private readonly SignatureTable _signatures;
     private readonly ProgressRegistry _progress;
     private readonly ExecutionList _list;
-    private readonly Dictionary<string, CachedResult> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedResult> _results;
     private readonly Dictionary<string, CallOutcome[]> _pendingSubgraphs = new(StringComparer.Ordinal);
     private readonly Dictionary<Task<CallOutcome[]>, NodeCalls> _inflight = [];
-    private readonly List<string> _executed = [];
+    private readonly List<string> _executed;
     private readonly JsonArray _messages = [];
     private readonly JsonObject _uiOutputs = [];
     private readonly JsonObject _meta = [];
@@ -41,6 +41,9 @@ internal sealed partial class RunState
         _scope = scope;
         _interrupt = interrupt;
         _nodeCts = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        // Sized for the prompt up front: on long graphs the growing tables were a large share of the bytes per node.
+        _results = new Dictionary<string, CachedResult>(_graph.Count, StringComparer.Ordinal);
+        _executed = new List<string>(_graph.Count);
         _signatures = new SignatureTable(registry, _graph);
         _progress = new ProgressRegistry(scope, _graph, events, time);
         _list = new ExecutionList(_graph, registry, _results.ContainsKey);

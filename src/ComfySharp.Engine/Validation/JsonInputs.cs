@@ -78,7 +78,14 @@ public static class JsonInputs
                 value = json = null;
                 return false;
             case "STRING":
-                var s = node is JsonValue sv && sv.TryGetValue<string>(out var str) ? str : PyText.Str(node);
+                if (node is JsonValue sv && sv.TryGetValue<string>(out var str))
+                {
+                    // Already a string: the node itself is its coerced JSON (no copy per constant of every prompt).
+                    value = str;
+                    json = node;
+                    return true;
+                }
+                var s = PyText.Str(node);
                 value = s;
                 json = JsonValue.Create(s);
                 return true;

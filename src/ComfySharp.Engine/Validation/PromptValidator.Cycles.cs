@@ -44,6 +44,13 @@ public sealed partial class PromptValidator
                 }
                 if (node.CycleLow != node.CycleIndex) continue;
 
+                if (sccStack.Peek() == node && !LinksTo(node, node, byId))
+                {
+                    // A component of one node without a self-link, the usual case: no list for it.
+                    sccStack.Pop();
+                    node.CycleOnStack = false;
+                    continue;
+                }
                 var component = new List<NodeEntry>();
                 NodeEntry member;
                 do

@@ -71,6 +71,8 @@ public sealed partial class PromptValidator
         var definition = node.Definition;
         var schema = definition.Schema;
         var hasValidator = definition.Validate is not null;
+        // Only a validator that asks for input_types reads the received types; nobody else pays for the table.
+        var wantsTypes = hasValidator && schema.ValidatesInputTypes;
         Dictionary<string, string>? receivedTypes = null;
         foreach (var input in schema.Inputs)
         {
@@ -98,7 +100,7 @@ public sealed partial class PromptValidator
                     continue;
                 }
                 var receivedType = source!.Definition.Schema.Outputs[index].Type;
-                (receivedTypes ??= new(StringComparer.Ordinal))[input.Name] = receivedType;
+                if (wantsTypes) (receivedTypes ??= new(StringComparer.Ordinal))[input.Name] = receivedType;
                 if (!schema.ValidatesInputTypes && !TypesMatch(receivedType, input.Type))
                 {
                     errors.Add(ValidationErrors.ReturnTypeMismatch(input, receivedType, raw));
@@ -120,7 +122,7 @@ public sealed partial class PromptValidator
                 errors.Add(ValidationErrors.InvalidInputType(input, value, coerceError!));
                 continue;
             }
-            node.Inputs[input.Name] = coercedJson;
+            if (!ReferenceEquals(coercedJson, value)) node.Inputs[input.Name] = coercedJson;
             (node.Typed ??= new(StringComparer.Ordinal))[input.Name] = typed;
 
             var skipChecks = hasValidator && (schema.ValidatedInputs is null || Contains(schema.ValidatedInputs, input.Name));
