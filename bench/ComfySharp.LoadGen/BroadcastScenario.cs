@@ -6,7 +6,8 @@ namespace ComfySharp.LoadGen;
 
 /// <summary>
 /// <c>broadcast</c>: N listening sockets; a separate client posts one prompt, whose enqueue broadcasts <c>status</c> to every
-/// socket (protocol.md §3.3). Measures POST start → the last socket's status, over several rounds.
+/// socket (protocol.md §3.3). Measures POST start → the last socket's status, over several rounds. The generator's own
+/// sockets share the machine with the server, so it reports the CPU both sides spend per round (the server's with --pid).
 /// </summary>
 internal static class BroadcastScenario
 {
@@ -16,6 +17,7 @@ internal static class BroadcastScenario
         var count = options.Int("clients", 1000, min: 1);
         var rounds = options.Int("rounds", 5, min: 1);
         var concurrency = options.Int("connect-concurrency", 32, min: 1);
+        var pid = options.Int("pid", 0, min: 1);
         var report = Report.For("broadcast", url, $"{count} sockets, {rounds} rounds");
         var clients = new BroadcastClient?[count];
         try
@@ -37,6 +39,7 @@ internal static class BroadcastScenario
             var lastMs = new List<double>(rounds);
             var firstMs = new List<double>(rounds);
             var run = Guid.NewGuid().ToString("N")[..8];
+            var cpu = CpuShare.Start(pid);
             try
             {
                 for (var r = 0; r < rounds; r++)
@@ -69,6 +72,7 @@ internal static class BroadcastScenario
             report.Add("rounds", "rounds", (long)lastMs.Count)
                 .Add("all_received_ms", "POST -> every socket has status (ms)", Percentiles.Of(CollectionsMarshal.AsSpan(lastMs)))
                 .Add("first_received_ms", "POST -> first socket has status (ms)", Percentiles.Of(CollectionsMarshal.AsSpan(firstMs)));
+            cpu.AddTo(report, lastMs.Count);
             return report;
         }
         finally
