@@ -84,19 +84,22 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     /// <summary>The node produced its result: it leaves the list and unblocks its dependents.</summary>
     public void Complete(string id)
     {
-        if (!_staged.Remove(id, out var staged)) return;
-        if (staged.Dependents is null) return;
-        foreach (var dependent in staged.Dependents)
-        {
-            if (!_staged.TryGetValue(dependent, out var d)) continue;
-            if (--d.Blockers == 0) MarkReady(dependent, d);
-        }
+        if (!_staged.Remove(id, out var staged) || staged.FirstDependent is not { } first) return;
+        Unblock(first);
+        if (staged.MoreDependents is null) return;
+        foreach (var dependent in staged.MoreDependents) Unblock(dependent);
+    }
+
+    private void Unblock(string dependent)
+    {
+        if (_staged.TryGetValue(dependent, out var d) && --d.Blockers == 0) MarkReady(dependent, d);
     }
 
     private void Link(string from, string to, Staged target)
     {
         var source = _staged[from];
-        (source.Dependents ??= []).Add(to);
+        if (source.FirstDependent is null) source.FirstDependent = to;
+        else (source.MoreDependents ??= []).Add(to);
         target.Blockers++;
         if (target.Queued) target.Queued = false;
     }
@@ -112,6 +115,8 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     {
         public int Blockers;
         public bool Queued;
-        public List<string>? Dependents;
+        // Most nodes feed one other: the first dependent inline, any further ones in order after it.
+        public string? FirstDependent;
+        public List<string>? MoreDependents;
     }
 }

@@ -21,6 +21,7 @@ public interface IExecutionEvents
     /// <summary>A forwarded ProgressBar update; previews go as type-4 frames to clients that asked, else as type-1 frames.</summary>
     void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview);
 
+    /// <summary><c>progress_state</c>; <paramref name="nodes"/> is the caller's and valid only during the call: copy what you keep.</summary>
     void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes);
 
     void ProgressText(ExecutionScope scope, string nodeId, string text);

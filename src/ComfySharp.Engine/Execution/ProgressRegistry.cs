@@ -16,6 +16,7 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
     private readonly Dictionary<string, NodeProgress> _nodes = new(graph.Count, StringComparer.Ordinal);
     private readonly Dictionary<string, Throttle> _throttles = new(StringComparer.Ordinal);
     private readonly List<NodeProgress> _running = [];
+    private readonly List<NodeProgress> _sent = [];
 
     public void Start(string nodeId)
     {
@@ -81,12 +82,15 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
     /// ComfyUI sends the cumulative map of every non-pending node; on long graphs that is quadratic in their size.
     /// We send the running nodes plus the one that changed, which is what a client needs to draw progress.
     /// </summary>
+    /// <remarks>One list reused under the lock: sinks read it during the call only (OrderedEvents copies what it holds).</remarks>
     private void Send(NodeProgress changed)
     {
-        var list = new List<NodeProgress>(_running.Count + 1);
+        var list = _sent;
+        list.Clear();
         list.AddRange(_running);
         if (!list.Contains(changed)) list.Add(changed);
         events.ProgressState(scope, list);
+        list.Clear();
     }
 
     private NodeProgress Get(string nodeId)

@@ -163,6 +163,24 @@ internal sealed partial class RunState
     {
         var slots = definition.Schema.Outputs;
         var merged = new IReadOnlyList<object?>[slots.Count];
+        if (outcomes.Length == 1 && !resolveLinks)
+        {
+            // One call, the usual case: each slot's list is that call's value (or its blocker), built directly.
+            var only = outcomes[0];
+            for (var s = 0; s < slots.Count; s++)
+            {
+                if (only.Blocker is { } blocker)
+                {
+                    merged[s] = new object?[] { blocker };
+                    continue;
+                }
+                var values = only.Output!.Values;
+                var value = s < values.Length ? values[s] : null;
+                merged[s] = slots[s].IsList && value is IReadOnlyList<object?> many ? new List<object?>(many) : new object?[] { value };
+            }
+            return Store(id, merged, only.Output?.Ui is { } onlyUi ? MergeUi(null, onlyUi) : null);
+        }
+
         var lists = new List<object?>[slots.Count];
         for (var s = 0; s < slots.Count; s++) lists[s] = new List<object?>(outcomes.Length);
         JsonObject? ui = null;
@@ -197,7 +215,11 @@ internal sealed partial class RunState
             if (outcome.Output?.Ui is { } callUi) ui = MergeUi(ui, callUi);
         }
         for (var s = 0; s < slots.Count; s++) merged[s] = lists[s];
+        return Store(id, merged, ui);
+    }
 
+    private NodeFailure? Store(string id, IReadOnlyList<object?>[] merged, JsonObject? ui)
+    {
         var result = new CachedResult(merged, ui);
         _results[id] = result;
         _cache.Set(_signatures.Get(id), result);
