@@ -222,6 +222,23 @@ public sealed class ValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inputs_in_any_order_and_undeclared_ones_run_as_in_schema_order()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var prompt = Prompts.Trivial("order");
+        prompt["2"]!["inputs"] = new JsonObject
+        {
+            ["delimiter"] = "-", ["string_b"] = "b", ["unknown"] = 1, ["string_a"] = new JsonArray("1", 0),
+        };
+        await using var ws = await _server.ConnectAsync("input-order", ct);
+        await ws.ReceiveJsonAsync(ct);
+        var id = await _server.QueueAsync(prompt, "input-order", ct);
+        await ws.CollectUntilDoneAsync(id, ct);
+        var history = await _server.HistoryAsync(id, ct);
+        Assert.Equal("order-b", (string?)history["outputs"]!["3"]!["text"]![0]);
+    }
+
+    [Fact]
     public async Task The_priority_counter_advances_even_for_rejected_prompts()
     {
         var ct = TestContext.Current.CancellationToken;

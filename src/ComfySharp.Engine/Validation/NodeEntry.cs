@@ -24,6 +24,6 @@ internal sealed class NodeEntry(string id, NodeDefinition definition, JsonObject
     public List<JsonObject> Errors { get; } = [];
     /// <summary>The entries this one links to on declared inputs, taken once before validation rewrites any input.</summary>
     public List<NodeEntry>? Sources { get; set; }
-    /// <summary>Constants after coercion, by input name.</summary>
+    /// <summary>Constants after coercion and checked links (<see cref="NodeLink"/>), by input name, in schema order.</summary>
     public Dictionary<string, object?>? Typed { get; set; }
 }

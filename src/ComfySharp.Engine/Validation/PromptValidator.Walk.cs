@@ -99,7 +99,9 @@ public sealed partial class PromptValidator
                         : ValidationErrors.ExceptionDuringInnerValidation(input.Name, raw, problem, "KeyError"));
                     continue;
                 }
-                var receivedType = source!.Definition.Schema.Outputs[index].Type;
+                // Kept for the engine's node: the link is read out of the JSON once.
+                (node.Typed ??= new(node.Inputs.Count, StringComparer.Ordinal))[input.Name] = new NodeLink(source!.Id, index);
+                var receivedType = source.Definition.Schema.Outputs[index].Type;
                 if (wantsTypes) (receivedTypes ??= new(StringComparer.Ordinal))[input.Name] = receivedType;
                 if (!schema.ValidatesInputTypes && !TypesMatch(receivedType, input.Type))
                 {
@@ -123,7 +125,7 @@ public sealed partial class PromptValidator
                 continue;
             }
             if (!ReferenceEquals(coercedJson, value)) node.Inputs[input.Name] = coercedJson;
-            (node.Typed ??= new(StringComparer.Ordinal))[input.Name] = typed;
+            (node.Typed ??= new(node.Inputs.Count, StringComparer.Ordinal))[input.Name] = typed;
 
             var skipChecks = hasValidator && (schema.ValidatedInputs is null || Contains(schema.ValidatedInputs, input.Name));
             if (skipChecks) continue;

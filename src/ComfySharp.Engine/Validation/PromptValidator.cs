@@ -114,11 +114,26 @@ public sealed partial class PromptValidator(NodeRegistry registry)
 
     private static PromptNode ToPromptNode(NodeEntry entry)
     {
+        // Every input typed and in the client's order (the schema's, as clients write them): that table is the node's.
+        if (entry.Typed is { } all && all.Count == entry.Inputs.Count && InSameOrder(all, entry.Inputs))
+        {
+            return new PromptNode(entry.Id, entry.Definition.ClassType, all) { Title = entry.Title };
+        }
         var inputs = new Dictionary<string, object?>(entry.Inputs.Count, StringComparer.Ordinal);
         foreach (var (name, value) in entry.Inputs)
         {
             inputs[name] = entry.Typed is not null && entry.Typed.TryGetValue(name, out var typed) ? typed : JsonInputs.ToClr(value);
         }
         return new PromptNode(entry.Id, entry.Definition.ClassType, inputs) { Title = entry.Title };
+    }
+
+    private static bool InSameOrder(Dictionary<string, object?> typed, JsonObject inputs)
+    {
+        var i = 0;
+        foreach (var name in typed.Keys)
+        {
+            if (!string.Equals(inputs.GetAt(i++).Key, name, StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 }
