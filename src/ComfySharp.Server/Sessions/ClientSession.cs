@@ -96,8 +96,18 @@ internal sealed class ClientSession
                     while (reader.TryRead(out var frame))
                     {
                         Interlocked.Decrement(ref _depth);
-                        await Socket.SendAsync(frame.Data, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
-                            WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
+                        if (frame.Framed && _connection is not null)
+                        {
+                            // Header included: straight into the corked buffer, past the WebSocket's send path (its lock,
+                            // a cancellation registration and a copy per frame). The stream's gate keeps the socket's own
+                            // control frames whole, and only this loop sends data frames, so none is ever fragmented.
+                            await _connection.WriteAsync(frame.Data, ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await Socket.SendAsync(frame.Payload, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
+                                WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
+                        }
                     }
                 }
                 finally

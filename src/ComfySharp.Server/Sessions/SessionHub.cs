@@ -47,7 +47,10 @@ internal sealed partial class SessionHub : IExecutionEvents
         }
     }
 
-    public void QueueChanged(int queueRemaining) => ToAll(EventFrames.Status(queueRemaining, null), false);
+    public void QueueChanged(int queueRemaining)
+    {
+        if (!_sessions.IsEmpty) ToAll(OutboundFrame.Event(EventFrames.Status(queueRemaining, null)));
+    }
 
     public void ExecutionStart(ExecutionScope scope, long timestamp)
     {
@@ -56,56 +59,67 @@ internal sealed partial class SessionHub : IExecutionEvents
             _running = scope;
             _runningDisplayNode = null;
         }
-        ToClient(scope, EventFrames.PromptEvent("execution_start", scope.PromptId, timestamp));
+        if (Client(scope) is { } client) client.Post(OutboundFrame.Event(EventFrames.PromptEvent("execution_start", scope.PromptId, timestamp)));
     }
 
     public void ExecutionCached(ExecutionScope scope, IReadOnlyList<string> nodes, long timestamp) =>
-        ToClient(scope, EventFrames.Cached(scope.PromptId, nodes, timestamp));
+        Client(scope)?.Post(OutboundFrame.Event(EventFrames.Cached(scope.PromptId, nodes, timestamp)));
 
     public void Executing(ExecutionScope scope, string nodeId, string displayNodeId)
     {
         lock (_runningLock) _runningDisplayNode = displayNodeId;
-        ToClient(scope, EventFrames.Executing(nodeId, displayNodeId, scope.PromptId));
+        Client(scope)?.Post(OutboundFrame.Event(EventFrames.Executing(nodeId, displayNodeId, scope.PromptId)));
     }
 
     public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview)
     {
-        ClientSession? client = null;
-        if (scope.ClientId is not null) _sessions.TryGetValue(scope.ClientId, out client);
+        if (!ClientOrAll(scope, out var client)) return;
         if (preview is not null && client is { SupportsPreviewMetadata: true })
         {
             var metadata = new PreviewMetadata(node.NodeId, scope.PromptId, node.DisplayNodeId, node.ParentNodeId, node.RealNodeId,
                 preview.Format == PreviewFormat.Png ? "image/png" : "image/jpeg");
             client.Post(new OutboundFrame(BinaryFrames.PreviewImageWithMetadata(metadata, preview.Bytes.Span), false, true));
         }
-        ToClientOrAll(scope, EventFrames.Progress(scope.PromptId, node.NodeId, value, max), true);
+        ToClientOrAll(client, OutboundFrame.Event(EventFrames.Progress(scope.PromptId, node.NodeId, value, max), sheddable: true));
         if (preview is not null && client is not { SupportsPreviewMetadata: true })
         {
-            ToClientOrAll(scope, BinaryFrames.PreviewImage((PreviewImageFormat)preview.Format, preview.Bytes.Span), true, text: false);
+            ToClientOrAll(client, new OutboundFrame(BinaryFrames.PreviewImage((PreviewImageFormat)preview.Format, preview.Bytes.Span), false, true));
         }
     }
 
-    public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) =>
-        ToClientOrAll(scope, EventFrames.ProgressState(scope.PromptId, nodes), true);
+    public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
+    {
+        if (ClientOrAll(scope, out var client)) ToClientOrAll(client, OutboundFrame.Event(EventFrames.ProgressState(scope.PromptId, nodes), sheddable: true));
+    }
 
     // ComfyUI's nodes send progress text without a sid: every socket gets it (§3.4).
-    public void ProgressText(ExecutionScope scope, string nodeId, string text) => ToAll(BinaryFrames.Text(nodeId, text), false, text: false);
+    public void ProgressText(ExecutionScope scope, string nodeId, string text)
+    {
+        if (!_sessions.IsEmpty) ToAll(new OutboundFrame(BinaryFrames.Text(nodeId, text), false, false));
+    }
 
     public void Executed(ExecutionScope scope, string nodeId, string displayNodeId, JsonObject? output) =>
-        ToClient(scope, EventFrames.Executed(scope.PromptId, nodeId, displayNodeId, output));
+        Client(scope)?.Post(OutboundFrame.Event(EventFrames.Executed(scope.PromptId, nodeId, displayNodeId, output)));
 
     public void ExecutionSuccess(ExecutionScope scope, long timestamp) =>
-        ToClient(scope, EventFrames.PromptEvent("execution_success", scope.PromptId, timestamp));
+        Client(scope)?.Post(OutboundFrame.Event(EventFrames.PromptEvent("execution_success", scope.PromptId, timestamp)));
 
     public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked)
     {
-        var frame = EventFrames.Data("execution_error", data);
-        if (blocked) ToClientOrAll(scope, frame, false);
-        else ToClient(scope, frame);
+        if (blocked)
+        {
+            if (ClientOrAll(scope, out var client)) ToClientOrAll(client, OutboundFrame.Event(EventFrames.Data("execution_error", data)));
+        }
+        else
+        {
+            Client(scope)?.Post(OutboundFrame.Event(EventFrames.Data("execution_error", data)));
+        }
     }
 
-    public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) =>
-        ToClientOrAll(scope, EventFrames.Data("execution_interrupted", data), false);
+    public void ExecutionInterrupted(ExecutionScope scope, JsonObject data)
+    {
+        if (ClientOrAll(scope, out var client)) ToClientOrAll(client, OutboundFrame.Event(EventFrames.Data("execution_interrupted", data)));
+    }
 
     public void ExecutionDone(ExecutionScope scope)
     {
@@ -117,30 +131,31 @@ internal sealed partial class SessionHub : IExecutionEvents
                 _runningDisplayNode = null;
             }
         }
-        ToClient(scope, EventFrames.Executing(null, null, scope.PromptId));
+        Client(scope)?.Post(OutboundFrame.Event(EventFrames.Executing(null, null, scope.PromptId)));
     }
 
-    private void ToClient(ExecutionScope scope, byte[] frame)
+    // An event is serialized only when someone will receive it: a targeted event whose client is not connected costs nothing.
+
+    /// <summary>The prompt's connected client, or null (no client_id, or not connected).</summary>
+    private ClientSession? Client(ExecutionScope scope) =>
+        scope.ClientId is not null && _sessions.TryGetValue(scope.ClientId, out var session) ? session : null;
+
+    /// <summary>Whether a client-or-all event has a recipient: the prompt's client (set), or, without client_id, any socket.</summary>
+    private bool ClientOrAll(ExecutionScope scope, out ClientSession? client)
     {
-        if (scope.ClientId is not null && _sessions.TryGetValue(scope.ClientId, out var session))
-        {
-            session.Post(new OutboundFrame(frame, true, false));
-        }
+        client = Client(scope);
+        return client is not null || (scope.ClientId is null && !_sessions.IsEmpty);
     }
 
-    private void ToClientOrAll(ExecutionScope scope, byte[] frame, bool sheddable, bool text = true)
+    /// <summary><paramref name="client"/> when the prompt has one (resolved by <see cref="ClientOrAll"/>), else every socket.</summary>
+    private void ToClientOrAll(ClientSession? client, OutboundFrame frame)
     {
-        if (scope.ClientId is null)
-        {
-            ToAll(frame, sheddable, text);
-            return;
-        }
-        if (_sessions.TryGetValue(scope.ClientId, out var session)) session.Post(new OutboundFrame(frame, text, sheddable));
+        if (client is not null) client.Post(frame);
+        else ToAll(frame);
     }
 
-    private void ToAll(byte[] frame, bool sheddable, bool text = true)
+    private void ToAll(OutboundFrame frame)
     {
-        var outbound = new OutboundFrame(frame, text, sheddable);
-        foreach (var session in _sessions.Values) session.Post(outbound);
+        foreach (var session in _sessions.Values) session.Post(frame);
     }
 }

@@ -29,8 +29,8 @@ internal static partial class WebSocketEndpoint
         // and that prompt's events must find this session, behind the greeting. Only a prompt that was already running for this sid
         // (a reconnect) earns the executing frame; one queued after the handshake must not look like one (it has no prompt_id).
         var session = new ClientSession(sid, options.Value.OutboxCapacity);
-        session.Post(new OutboundFrame(EventFrames.Status(queue.Remaining, sid), true, false));
-        if (hub.ExecutingFor(sid) is { } executing) session.Post(new OutboundFrame(executing, true, false));
+        session.Post(OutboundFrame.Event(EventFrames.Status(queue.Remaining, sid)));
+        if (hub.ExecutingFor(sid) is { } executing) session.Post(OutboundFrame.Event(executing));
         hub.Add(session);
         WebSocket socket;
         try
