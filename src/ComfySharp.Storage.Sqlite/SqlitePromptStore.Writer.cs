@@ -41,7 +41,6 @@ public sealed partial class SqlitePromptStore
             _commands.Begin.ExecuteNonQuery();
             foreach (var op in batch) Apply(op);
             _commands.Commit.ExecuteNonQuery();
-            _checkpointer.Committed(WalBytes(batch));
         }
         catch (Exception)
         {
@@ -179,14 +178,6 @@ public sealed partial class SqlitePromptStore
             _historyRows.TryRemove(trimmed.GetString(0), out _);
             _historyCount--;
         }
-    }
-
-    /// <summary>A rough size of what a batch adds to the WAL: its JSON plus a page per table touched.</summary>
-    private static long WalBytes(List<WriteOp> batch)
-    {
-        long bytes = 2 * 4096;
-        foreach (var op in batch) bytes += 64 + (op.Json?.Length ?? 0) + (op.Record?.Json.Length ?? 0);
-        return bytes;
     }
 
     private bool IsRunning(string promptId, QueueRow row) => row.Running || _markedAttempts.ContainsKey(promptId);

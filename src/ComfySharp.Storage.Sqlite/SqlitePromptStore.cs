@@ -24,7 +24,6 @@ public sealed partial class SqlitePromptStore : IPromptStore
     private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WriteCommands _commands;
     private readonly RunningMarker _marker;
-    private readonly WalCheckpointer _checkpointer;
 
     // Written by the writer thread only (and by the constructor before it starts).
     private readonly Dictionary<string, QueueRow> _queueRows = new(StringComparer.Ordinal);
@@ -42,7 +41,6 @@ public sealed partial class SqlitePromptStore : IPromptStore
         _writer = writer;
         LoadRowMaps(writer);
         _commands = new WriteCommands(writer);
-        _checkpointer = new WalCheckpointer(connectionString);
         new Thread(WriterLoop) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
@@ -57,7 +55,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
         try
         {
             await writer.OpenAsync(ct);
-            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
+            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
             await StoreSchema.MigrateAsync(writer, SchemaVersion, ct);
             // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
             // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
@@ -183,7 +181,6 @@ public sealed partial class SqlitePromptStore : IPromptStore
     {
         _writes.Complete();
         await _writerEnded.Task.ConfigureAwait(false);
-        _checkpointer.Dispose();
         _commands.Dispose();
         await _writer.DisposeAsync();
         _marker.Dispose();
