@@ -41,6 +41,7 @@ public sealed partial class SqlitePromptStore
             _commands.Begin.ExecuteNonQuery();
             foreach (var op in batch) Apply(op);
             _commands.Commit.ExecuteNonQuery();
+            foreach (var op in batch) Settle(op);
         }
         catch (Exception)
         {
@@ -60,6 +61,7 @@ public sealed partial class SqlitePromptStore
             _commands.Begin.ExecuteNonQuery();
             Apply(op);
             _commands.Commit.ExecuteNonQuery();
+            Settle(op);
         }
         catch (Exception ex)
         {
@@ -100,7 +102,6 @@ public sealed partial class SqlitePromptStore
             case WriteKind.AddPending:
             {
                 var item = op.Item!;
-                _markedAttempts.TryRemove(item.PromptId, out _);
                 if (_queueRows.TryGetValue(item.PromptId, out var existing))
                 {
                     Run(c.UpdatePending, existing.Row, item.Number, op.Json, item.Attempts);
@@ -159,7 +160,6 @@ public sealed partial class SqlitePromptStore
     {
         var c = _commands;
         if (_queueRows.Remove(promptId, out var queued)) Run(c.DeleteQueued, queued.Row);
-        _markedAttempts.TryRemove(promptId, out _);
         // A re-used prompt id keeps its row and so its position in history.
         if (_historyRows.TryGetValue(record.PromptId, out var seq))
         {
@@ -178,6 +178,16 @@ public sealed partial class SqlitePromptStore
             _historyRows.TryRemove(trimmed.GetString(0), out _);
             _historyCount--;
         }
+    }
+
+    /// <summary>
+    /// After its commit: a completed or re-added item's attempts are in its row (or it has none), so the marker's count
+    /// for it goes. Not inside the transaction: a batch that rolls back must leave the count where it was.
+    /// </summary>
+    private void Settle(WriteOp op)
+    {
+        if (op.Kind == WriteKind.Complete) _markedAttempts.TryRemove(op.PromptId!, out _);
+        else if (op.Kind == WriteKind.AddPending) _markedAttempts.TryRemove(op.Item!.PromptId, out _);
     }
 
     private bool IsRunning(string promptId, QueueRow row) => row.Running || _markedAttempts.ContainsKey(promptId);

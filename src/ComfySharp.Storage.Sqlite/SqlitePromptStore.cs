@@ -5,13 +5,14 @@ using Microsoft.Data.Sqlite;
 namespace ComfySharp.Storage.Sqlite;
 
 /// <summary>
-/// Queue and history in one SQLite file (WAL). All writes go through one writer thread that commits whatever is waiting
-/// in a single transaction (group commit), then completes every waiting caller: many concurrent POSTs share a commit.
+/// Queue and history in one SQLite file (WAL). Writes are committed one batch at a time, whatever is waiting in a single
+/// transaction (group commit), then every waiting caller is completed: many concurrent POSTs share a commit. A batch runs
+/// on the caller's thread when nobody is committing, else on the writer thread (<see cref="WriteQueue"/>).
 /// <c>synchronous=NORMAL</c> in WAL mode makes a commit survive the process being killed (the OS holds the pages);
 /// only a power loss can undo the last commits, which is the trade-off ComfyUI's users already live with (no persistence).
 /// Which prompt is running is also written, before it starts, to a small marker file beside the database (one write, no
 /// commit to wait for): after a crash the marker says which prompt was running even if its attempt never reached a commit.
-/// The tables are keyed by rowid only; the prompt id → rowid maps live in memory (loaded at open, kept by the writer),
+/// The tables are keyed by rowid only; the prompt id → rowid maps live in memory (loaded at open, kept by the batches),
 /// so a write touches one B-tree per table instead of also a text index.
 /// </summary>
 public sealed partial class SqlitePromptStore : IPromptStore
@@ -25,12 +26,12 @@ public sealed partial class SqlitePromptStore : IPromptStore
     private readonly WriteCommands _commands;
     private readonly RunningMarker _marker;
 
-    // Written by the writer thread only (and by the constructor before it starts).
+    // Written only by whoever runs the current batch (one at a time, WriteQueue's turn), and by the constructor.
     private readonly Dictionary<string, QueueRow> _queueRows = new(StringComparer.Ordinal);
     // Attempts that only the running marker holds (MarkRunningAsync writes no row): added when a prompt starts, dropped
     // when it completes. An id here is running, so delete and clear leave it. After a crash the marker alone counts it.
     private readonly ConcurrentDictionary<string, int> _markedAttempts = new(StringComparer.Ordinal);
-    // Written by the writer thread; read by history lookups on any thread.
+    // Written by the batches; read by history lookups on any thread.
     private readonly ConcurrentDictionary<string, long> _historyRows = new(StringComparer.Ordinal);
     private int _historyCount;
 

@@ -5,20 +5,6 @@ namespace ComfySharp.Engine.Validation;
 
 public sealed partial class PromptValidator
 {
-    private readonly record struct LinkRef(JsonArray Raw, string? Source);
-
-    /// <summary>Links on declared (required/optional) inputs: the ones ComfyUI's validation follows.</summary>
-    private static IEnumerable<(InputSpec Input, LinkRef Link)> DeclaredLinks(NodeEntry node)
-    {
-        foreach (var input in node.Definition.Schema.Inputs)
-        {
-            if (input.Section == InputSection.Hidden) continue;
-            if (node.Inputs[input.Name] is not JsonArray { Count: 2 } raw) continue;
-            var source = raw[0] is JsonValue sv && sv.TryGetValue<string>(out var s) ? s : null;
-            yield return (input, new LinkRef(raw, source));
-        }
-    }
-
     /// <summary>
     /// The entries <paramref name="node"/> links to, computed on first use and kept: the cycle search and the walk
     /// both need them, and reading links out of the JSON inputs costs more than the rest of either walk.

@@ -105,9 +105,9 @@ public sealed partial class PromptValidator(NodeRegistry registry)
                 }
                 ((JsonArray)record["dependent_outputs"]!).Add(output.Id);
             }
-            foreach (var (_, link) in DeclaredLinks(node))
+            foreach (var parent in SourcesOf(node, byId))
             {
-                if (link.Source is { } source && byId.TryGetValue(source, out var parent) && parent.Visited && seen.Add(parent.Id)) stack.Push(parent);
+                if (parent.Visited && seen.Add(parent.Id)) stack.Push(parent);
             }
         }
     }

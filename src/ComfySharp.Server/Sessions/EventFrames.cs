@@ -109,8 +109,8 @@ internal static class EventFrames
         }
     });
 
-    /// <summary>Any text message as a whole frame (the <c>feature_flags</c> reply is serialized once, at start-up).</summary>
-    public static byte[] Frame(ReadOnlySpan<byte> json)
+    /// <summary>A text message as a whole frame: its header, then the JSON.</summary>
+    private static byte[] Frame(ReadOnlySpan<byte> json)
     {
         var header = WebSocketHeader.LengthFor(json.Length);
         var frame = new byte[header + json.Length];

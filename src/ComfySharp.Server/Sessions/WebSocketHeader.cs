@@ -7,7 +7,6 @@ internal static class WebSocketHeader
 {
     private const byte Fin = 0x80;
     private const byte TextOpcode = 0x1;
-    public const int MaxLength = 10;
 
     /// <summary>Bytes the header of a text frame with <paramref name="payloadLength"/> bytes takes.</summary>
     public static int LengthFor(int payloadLength) => payloadLength < 126 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10;
