@@ -247,4 +247,67 @@ public sealed class ValidationTests : IAsyncLifetime
         var (_, third) = await _server.PostJsonAsync("/prompt", new JsonObject { ["prompt"] = Prompts.Trivial("n3") }, ct);
         Assert.Equal((long)first!["number"]! + 2, (long)third!["number"]!);
     }
+
+    // The usual body is read without a JSON tree; these are not, and must get the answers the tree's way gives.
+    [Theory]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}} trailing""")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}""")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x",}}}}""")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "client_id": }""")]
+    public async Task Invalid_json_after_or_inside_a_prompt_is_invalid_json_with_the_parser_message(string body)
+    {
+        var expected = Assert.ThrowsAny<System.Text.Json.JsonException>(() =>
+            JsonNode.Parse(body, default, new System.Text.Json.JsonDocumentOptions { MaxDepth = 4096 })).Message;
+        var (status, json) = await _server.PostRawAsync("/prompt", body, TestContext.Current.CancellationToken);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_json", (string?)json!["error"]!["type"]);
+        Assert.Equal(expected, (string?)json["error"]!["details"]);
+    }
+
+    [Theory]
+    [InlineData("""{"prompt": null}""", "no_prompt")]
+    [InlineData("""{"prompt": [1, 2]}""", "invalid_prompt")]
+    [InlineData("""{"prompt": "nodes"}""", "invalid_prompt")]
+    [InlineData("""{"prompt": {"1": 5}}""", "missing_node_type")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "number": "abc"}""", "invalid_prompt")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "prompt_id": 5}""", "invalid_prompt_id")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "partial_execution_targets": "1"}""", "invalid_prompt")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["9", 0]}}}}""", "prompt_outputs_failed_validation")]
+    public async Task Bodies_of_other_shapes_keep_their_errors(string body, string type)
+    {
+        var (status, json) = await _server.PostRawAsync("/prompt", body, TestContext.Current.CancellationToken);
+        Assert.Equal(400, status);
+        Assert.Equal(type, (string?)json!["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task A_link_to_a_missing_node_names_it_in_the_node_errors()
+    {
+        var (status, json) = await _server.PostRawAsync("/prompt",
+            """{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["9", 0]}}}}""", TestContext.Current.CancellationToken);
+        Assert.Equal(400, status);
+        var error = NodeError(json!.AsObject(), "1");
+        Assert.Equal("exception_during_validation", (string?)error["type"]);
+        Assert.Contains("Linked node '9' does not exist in the prompt", (string?)error["details"] + (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_prompt_with_spacing_escapes_and_titles_runs_and_history_shows_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string prompt = """
+            { "1" : { "class_type" : "PrimitiveString", "_meta" : { "title" : "Caf\u00e9" }, "inputs" : { "value" : "caf\u00e9 \"é\"" } },
+              "2" : { "class_type" : "StringConcatenate", "inputs" : { "string_a" : [ "1", 0 ], "string_b" : "!", "delimiter" : "" } },
+              "3" : { "class_type" : "PreviewAny", "inputs" : { "source" : [ "2", 0 ] } } }
+            """;
+        await using var ws = await _server.ConnectAsync("raw-spacing", ct);
+        await ws.ReceiveJsonAsync(ct);
+        var (status, body) = await _server.PostRawAsync("/prompt", $$"""{"client_id": "raw-spacing", "prompt": {{prompt}}}""", ct);
+        Assert.Equal(200, status);
+        var id = (string)body!["prompt_id"]!;
+        await ws.CollectUntilDoneAsync(id, ct);
+        var history = await _server.HistoryAsync(id, ct);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(prompt), history["prompt"]![2]));
+        Assert.Equal("caf\u00e9 \"é\"!", (string?)history["outputs"]!["3"]!["text"]![0]);
+    }
 }

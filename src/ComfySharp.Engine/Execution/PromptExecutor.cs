@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ComfySharp.Engine.Caching;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
+using ComfySharp.Engine.Queue;
 
 namespace ComfySharp.Engine.Execution;
 
@@ -19,7 +20,16 @@ public sealed partial class PromptExecutor(NodeRegistry registry, OutputCache ca
 
     public OutputCache Cache => _cache;
 
-    public async Task<ExecutionOutcome> ExecuteAsync(string promptId, JsonObject promptJson, JsonObject extraData,
+    public Task<ExecutionOutcome> ExecuteAsync(string promptId, JsonObject promptJson, JsonObject extraData,
+        IReadOnlyList<PromptNode> nodes, IReadOnlyList<string> outputs, EngineFolders folders, CancellationToken interrupt) =>
+        ExecuteAsync(promptId, () => promptJson, extraData, nodes, outputs, folders, interrupt);
+
+    /// <summary>Runs a queued prompt; its JSON tree is made only if a node asks for the prompt.</summary>
+    public Task<ExecutionOutcome> ExecuteAsync(QueueItem item, JsonObject extraData,
+        IReadOnlyList<PromptNode> nodes, IReadOnlyList<string> outputs, EngineFolders folders, CancellationToken interrupt) =>
+        ExecuteAsync(item.PromptId, () => item.Prompt, extraData, nodes, outputs, folders, interrupt);
+
+    private async Task<ExecutionOutcome> ExecuteAsync(string promptId, Func<JsonObject> promptJson, JsonObject extraData,
         IReadOnlyList<PromptNode> nodes, IReadOnlyList<string> outputs, EngineFolders folders, CancellationToken interrupt)
     {
         var graph = new DynamicPrompt(nodes);

@@ -155,7 +155,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         {
             foreach (var (k, v) in item.Sensitive) extra[k] = v?.DeepClone();
         }
-        var outcome = await executor.ExecuteAsync(item.PromptId, item.Prompt, extra, nodes, outputs, folders, interrupt).ConfigureAwait(false);
+        var outcome = await executor.ExecuteAsync(item, extra, nodes, outputs, folders, interrupt).ConfigureAwait(false);
         LogFinished(logger, item.PromptId, outcome.StatusStr);
         return outcome;
     }

@@ -15,28 +15,53 @@ public sealed record QueueItem(
     JsonObject? Sensitive = null,
     int Attempts = 0)
 {
-    private (JsonObject Source, byte[] Utf8)? _promptJson;
+    private JsonObject? _prompt = Prompt;
+    private byte[]? _promptUtf8;
+
+    /// <summary>
+    /// A prompt that arrived as UTF-8 JSON in the form <see cref="PromptUtf8"/> gives: its tree is parsed only when someone
+    /// reads <see cref="Prompt"/> (a node that takes the prompt, a queue listing), never on the way through queue and history.
+    /// </summary>
+    public QueueItem(double number, string promptId, byte[] promptUtf8, JsonObject extraData, IReadOnlyList<string> outputsToExecute,
+        JsonObject? sensitive = null)
+        : this(number, promptId, (JsonObject)null!, extraData, outputsToExecute, sensitive)
+    {
+        _promptUtf8 = promptUtf8;
+    }
+
+    /// <summary>The prompt's nodes as JSON. A queued prompt is never modified.</summary>
+    public JsonObject Prompt
+    {
+        get
+        {
+            if (_prompt is { } prompt) return prompt;
+            // Parsed once; two threads asking at once agree on one tree.
+            Interlocked.CompareExchange(ref _prompt, JsonNode.Parse(_promptUtf8!)!.AsObject(), null);
+            return _prompt;
+        }
+        init
+        {
+            _prompt = value;
+            _promptUtf8 = null;
+        }
+    }
 
     /// <summary>The validated nodes, kept in memory only; after a restart the worker validates the stored prompt again.</summary>
     public IReadOnlyList<Graph.PromptNode>? Nodes { get; init; }
 
     /// <summary>
     /// <see cref="Prompt"/> as UTF-8 JSON, written once and reused wherever the prompt is stored (the durable queue, the
-    /// history entry), so a large graph is neither cloned nor serialized again. A queued prompt is never modified.
+    /// history entry), so a large graph is neither cloned nor serialized again.
     /// </summary>
     public ReadOnlySpan<byte> PromptUtf8
     {
         get
         {
-            // Kept with the object it was made from: a copy made with another Prompt writes its own.
-            if (_promptJson is not { } cached || !ReferenceEquals(cached.Source, Prompt))
-            {
-                var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-                using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) Prompt.WriteTo(writer);
-                cached = (Prompt, buffer.WrittenSpan.ToArray());
-                _promptJson = cached;
-            }
-            return cached.Utf8;
+            if (_promptUtf8 is { } utf8) return utf8;
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) _prompt!.WriteTo(writer);
+            _promptUtf8 = buffer.WrittenSpan.ToArray();
+            return _promptUtf8;
         }
     }
 }

@@ -186,24 +186,30 @@ public sealed partial class PromptValidator
         return null;
     }
 
-    private static JsonObject? CheckRange(InputSpec input, object? typed, JsonNode? json)
+    private static JsonObject? CheckRange(InputSpec input, object? typed, JsonNode? json) => RangeViolation(input, typed) switch
     {
-        if (input.Min is null && input.Max is null) return null;
+        < 0 => ValidationErrors.ValueSmallerThanMin(input, json!, typed is double d ? PyText.Float(d) : PyText.Str(typed)),
+        > 0 => ValidationErrors.ValueBiggerThanMax(input, json!, typed is double d ? PyText.Float(d) : PyText.Str(typed)),
+        _ => null,
+    };
+
+    /// <summary>-1 below the input's min, 1 above its max, 0 in range (or not a number).</summary>
+    private static int RangeViolation(InputSpec input, object? typed)
+    {
+        if (input.Min is null && input.Max is null) return 0;
         switch (typed)
         {
             case long or ulong:
                 var dv = typed is long l ? l : (decimal)(ulong)typed;
-                var text = PyText.Str(typed);
-                if (input.Min is { } min && dv < min) return ValidationErrors.ValueSmallerThanMin(input, json!, text);
-                if (input.Max is { } max && dv > max) return ValidationErrors.ValueBiggerThanMax(input, json!, text);
-                return null;
+                if (input.Min is { } min && dv < min) return -1;
+                if (input.Max is { } max && dv > max) return 1;
+                return 0;
             case double d:
-                var dtext = PyText.Float(d);
-                if (input.Min is { } fmin && d < (double)fmin) return ValidationErrors.ValueSmallerThanMin(input, json!, dtext);
-                if (input.Max is { } fmax && d > (double)fmax) return ValidationErrors.ValueBiggerThanMax(input, json!, dtext);
-                return null;
+                if (input.Min is { } fmin && d < (double)fmin) return -1;
+                if (input.Max is { } fmax && d > (double)fmax) return 1;
+                return 0;
             default:
-                return null;
+                return 0;
         }
     }
 

@@ -21,22 +21,33 @@ internal static class PromptRoutes
     private static async Task PostAsync(HttpContext context, PromptQueue queue, PromptValidator validator, TimeProvider time)
     {
         var ct = context.RequestAborted;
-        JsonNode? body;
-        try
+        JsonObject request;
+        RawPrompt? raw = null;
+        JsonObject? prompt = null;
+        using (var bodyBytes = await RequestBodies.ReadBytesAsync(context.Request, ct))
         {
-            body = await RequestBodies.ReadAsync(context.Request, ct);
-        }
-        catch (JsonException ex)
-        {
-            // ComfyUI answers 500 here; a client error deserves a 400 that says what is wrong.
-            await JsonResults.BadJson(context, ex.Message);
-            return;
-        }
-        if (body is not JsonObject request)
-        {
-            await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("The request body must be a JSON object",
-                $"Received {(body is null ? "an empty body" : body.GetValueKind().ToString().ToLowerInvariant())}"));
-            return;
+            // The usual body is read without a JSON tree for the prompt; any other goes the tree's way, which reports it.
+            if (!RequestBodies.TryReadPrompt(bodyBytes.Span, out request, out raw))
+            {
+                JsonNode? body;
+                try
+                {
+                    body = RequestBodies.Parse(bodyBytes.Span);
+                }
+                catch (JsonException ex)
+                {
+                    // ComfyUI answers 500 here; a client error deserves a 400 that says what is wrong.
+                    await JsonResults.BadJson(context, ex.Message);
+                    return;
+                }
+                if (body is not JsonObject parsed)
+                {
+                    await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("The request body must be a JSON object",
+                        $"Received {(body is null ? "an empty body" : body.GetValueKind().ToString().ToLowerInvariant())}"));
+                    return;
+                }
+                request = parsed;
+            }
         }
 
         // The counter advances even when the prompt is then rejected, as in ComfyUI.
@@ -54,16 +65,20 @@ internal static class PromptRoutes
             number = queue.NextNumber(IsTruthy(request["front"]));
         }
 
-        if (!request.TryGetPropertyValue("prompt", out var promptNode) || promptNode is null)
+        if (raw is null)
         {
-            await JsonResults.PromptError(context, ValidationErrors.NoPrompt());
-            return;
-        }
-        if (promptNode is not JsonObject prompt)
-        {
-            await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("prompt must be a JSON object of nodes keyed by node id",
-                $"Received {promptNode.GetValueKind().ToString().ToLowerInvariant()}"));
-            return;
+            if (!request.TryGetPropertyValue("prompt", out var promptNode) || promptNode is null)
+            {
+                await JsonResults.PromptError(context, ValidationErrors.NoPrompt());
+                return;
+            }
+            if (promptNode is not JsonObject promptObject)
+            {
+                await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("prompt must be a JSON object of nodes keyed by node id",
+                    $"Received {promptNode.GetValueKind().ToString().ToLowerInvariant()}"));
+                return;
+            }
+            prompt = promptObject;
         }
 
         string promptId;
@@ -95,7 +110,12 @@ internal static class PromptRoutes
         }
 
         request.Remove("prompt");
-        var validated = await validator.ValidateAsync(prompt, targets, ct);
+        var validated = raw is null ? null : validator.TryValidate(raw, targets);
+        if (validated is null)
+        {
+            prompt ??= raw!.ToJson();
+            validated = await validator.ValidateAsync(prompt, targets, ct);
+        }
         if (!validated.IsValid)
         {
             await JsonResults.PromptError(context, validated.Error!, validated.NodeErrors);
@@ -115,7 +135,10 @@ internal static class PromptRoutes
         }
         extraData["create_time"] = time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        var item = new QueueItem(number, promptId, prompt, extraData, validated.Outputs, sensitive) { Nodes = validated.Nodes };
+        // Accepted without a tree, the prompt is stored as read; a validated tree may have been rewritten, so it is written anew.
+        var item = prompt is null
+            ? new QueueItem(number, promptId, raw!.Utf8, extraData, validated.Outputs, sensitive) { Nodes = validated.Nodes }
+            : new QueueItem(number, promptId, prompt, extraData, validated.Outputs, sensitive) { Nodes = validated.Nodes };
         await queue.EnqueueAsync(item, CancellationToken.None);
         await JsonResults.Write(context, new JsonObject
         {

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ComfySharp.Engine.Validation;
+
+/// <summary>
+/// A prompt read straight from its UTF-8 JSON, without a <see cref="JsonNode"/> tree: each node's id, class, title and
+/// inputs as plain values, and the prompt re-written in the form the queue stores (what <see cref="JsonNode.WriteTo"/>
+/// writes for the parsed prompt). On long graphs the tree cost more than the rest of the request path, and it stayed
+/// alive, so every collection until the prompt finished copied it.
+/// </summary>
+/// <remarks>
+/// Only the usual shape is read: every node an object with a <c>class_type</c> string and an <c>inputs</c> object, no
+/// property twice. Anything else is refused, and the caller parses the prompt as JSON and validates it the full way, so
+/// every error keeps its text and shape.
+/// </remarks>
+public sealed class RawPrompt
+{
+    private RawPrompt(List<RawNode> nodes, byte[] utf8)
+    {
+        Nodes = nodes;
+        Utf8 = utf8;
+    }
+
+    /// <summary>The nodes in the client's order.</summary>
+    internal List<RawNode> Nodes { get; }
+
+    /// <summary>The prompt as the queue stores it: minimal JSON, strings escaped as <see cref="Utf8JsonWriter"/> escapes them.</summary>
+    public byte[] Utf8 { get; }
+
+    /// <summary>The prompt as a JSON tree, for the full validator.</summary>
+    public JsonObject ToJson() => JsonNode.Parse(Utf8)!.AsObject();
+
+    /// <summary>
+    /// Reads the prompt object the reader is on (a <see cref="JsonTokenType.StartObject"/> token of <paramref name="json"/>)
+    /// and leaves the reader on its end. False when the prompt has another shape; the reader is then where it stopped.
+    /// Throws <see cref="JsonException"/> for invalid JSON.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, out RawPrompt? prompt)
+    {
+        prompt = null;
+        if (reader.TokenType != JsonTokenType.StartObject) return false;
+        var start = (int)reader.TokenStartIndex;
+        var nodes = new List<RawNode>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var id = reader.GetString()!;
+            if (!ids.Add(id)) return false;
+            reader.Read();
+            if (!TryReadNode(id, ref reader, out var node)) return false;
+            nodes.Add(node!);
+        }
+        prompt = new RawPrompt(nodes, Normalize(json[start..(int)reader.BytesConsumed]));
+        return true;
+    }
+
+    private static bool TryReadNode(string id, ref Utf8JsonReader reader, out RawNode? node)
+    {
+        node = null;
+        if (reader.TokenType != JsonTokenType.StartObject) return false;
+        string? classType = null;
+        string? title = null;
+        RawInput[]? inputs = null;
+        var seen = 0; // bits: class_type, inputs, _meta
+        List<string>? others = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("class_type"u8))
+            {
+                if (!Once(ref seen, 1)) return false;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) return false;
+                classType = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("inputs"u8))
+            {
+                if (!Once(ref seen, 2)) return false;
+                reader.Read();
+                if (!TryReadInputs(ref reader, out inputs)) return false;
+            }
+            else if (reader.ValueTextEquals("_meta"u8))
+            {
+                if (!Once(ref seen, 4)) return false;
+                reader.Read();
+                if (!TryReadTitle(ref reader, out title)) return false;
+            }
+            else
+            {
+                // Other properties travel with the prompt JSON; only a repeated one matters (the JSON tree refuses it).
+                var name = reader.GetString()!;
+                if (others is null) others = [name];
+                else if (others.Contains(name)) return false;
+                else others.Add(name);
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (classType is null || inputs is null) return false;
+        node = new RawNode(id, classType, title, inputs);
+        return true;
+    }
+
+    private static bool Once(ref int seen, int bit)
+    {
+        if ((seen & bit) != 0) return false;
+        seen |= bit;
+        return true;
+    }
+
+    /// <summary>ComfyUI's node title: <c>_meta.title</c> when it is a string.</summary>
+    private static bool TryReadTitle(ref Utf8JsonReader reader, out string? title)
+    {
+        title = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return true;
+        }
+        var names = new List<string>(1);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            if (names.Contains(name)) return false;
+            names.Add(name);
+            reader.Read();
+            if (name == "title" && reader.TokenType == JsonTokenType.String) title = reader.GetString();
+            else reader.Skip();
+        }
+        return true;
+    }
+
+    private static bool TryReadInputs(ref Utf8JsonReader reader, out RawInput[]? inputs)
+    {
+        inputs = null;
+        if (reader.TokenType != JsonTokenType.StartObject) return false;
+        var count = 0;
+        var read = new RawInput[4];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            for (var i = 0; i < count; i++)
+            {
+                if (read[i].Name == name) return false;
+            }
+            reader.Read();
+            if (count == read.Length) Array.Resize(ref read, count * 2);
+            read[count++] = ReadValue(name, ref reader);
+        }
+        if (count != read.Length) Array.Resize(ref read, count);
+        inputs = read;
+        return true;
+    }
+
+    private static RawInput ReadValue(string name, ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return new RawInput(name, RawKind.String, reader.GetString());
+            case JsonTokenType.True or JsonTokenType.False:
+                return new RawInput(name, RawKind.Bool, Number: reader.TokenType == JsonTokenType.True ? 1 : 0);
+            case JsonTokenType.Null:
+                return new RawInput(name, RawKind.Null);
+            case JsonTokenType.Number when reader.TryGetInt64(out var l) && (l != 0 || reader.ValueSpan[0] != (byte)'-'):
+                // An integer as written (-0 is not: the tree writes it back as 0).
+                return new RawInput(name, RawKind.Long, Number: l);
+            case JsonTokenType.StartArray:
+                // A link as clients write it, ["id", slot]; other arrays keep their JSON.
+                var copy = reader;
+                if (copy.Read() && copy.TokenType == JsonTokenType.String)
+                {
+                    var source = copy.GetString();
+                    if (copy.Read() && copy.TokenType == JsonTokenType.Number && copy.TryGetInt32(out var slot) && slot >= 0 &&
+                        copy.Read() && copy.TokenType == JsonTokenType.EndArray)
+                    {
+                        reader = copy;
+                        return new RawInput(name, RawKind.Link, source, slot);
+                    }
+                }
+                break;
+        }
+        // Floats, large numbers, objects and other arrays: as the JSON tree would hold them.
+        return new RawInput(name, RawKind.Json, Json: JsonNode.Parse(ref reader));
+    }
+
+    /// <summary>The prompt re-written token by token, as the queue wrote the parsed tree: minimal, strings re-escaped.</summary>
+    private static byte[] Normalize(ReadOnlySpan<byte> json)
+    {
+        var buffer = new PooledBuffer(json.Length + 256);
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4096 });
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                while (reader.Read())
+                {
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.StartObject: writer.WriteStartObject(); break;
+                        case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+                        case JsonTokenType.StartArray: writer.WriteStartArray(); break;
+                        case JsonTokenType.EndArray: writer.WriteEndArray(); break;
+                        case JsonTokenType.PropertyName:
+                            if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
+                            else writer.WritePropertyName(reader.ValueSpan);
+                            break;
+                        case JsonTokenType.String:
+                            if (reader.ValueIsEscaped) writer.WriteStringValue(reader.GetString());
+                            else writer.WriteStringValue(reader.ValueSpan);
+                            break;
+                        case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+                        case JsonTokenType.True: writer.WriteBooleanValue(true); break;
+                        case JsonTokenType.False: writer.WriteBooleanValue(false); break;
+                        case JsonTokenType.Null: writer.WriteNullValue(); break;
+                    }
+                }
+            }
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>A growing buffer of rented arrays: a long prompt's copy would otherwise grow through the large object heap.</summary>
+    private sealed class PooledBuffer(int capacity) : IBufferWriter<byte>, IDisposable
+    {
+        private byte[] _array = ArrayPool<byte>.Shared.Rent(capacity);
+        private int _written;
+
+        public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _array.AsMemory(_written);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _array.AsSpan(_written);
+        }
+
+        private void Ensure(int sizeHint)
+        {
+            if (_array.Length - _written >= Math.Max(sizeHint, 1)) return;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _written + sizeHint));
+            _array.AsSpan(0, _written).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = bigger;
+        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_array);
+    }
+}
+
+internal enum RawKind : byte
+{
+    String,
+    Bool,
+    Null,
+    Long,
+    Link,
+    /// <summary>Any other value, held as the JSON tree holds it.</summary>
+    Json,
+}
+
+/// <summary>One input of a <see cref="RawNode"/>: a string (or a link's source id), a bool or long in <see cref="Number"/> (a link's slot), or JSON.</summary>
+internal readonly record struct RawInput(string Name, RawKind Kind, string? Text = null, long Number = 0, JsonNode? Json = null);
+
+internal sealed record RawNode(string Id, string ClassType, string? Title, RawInput[] Inputs);
