@@ -143,8 +143,8 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearPending));
 
-    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: false);
+    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct) =>
+        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: callerWaits);
 
     public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(Volatile.Read(ref _historyCount));
 
@@ -199,7 +199,8 @@ public sealed partial class SqlitePromptStore : IPromptStore
     }
 
     /// <param name="mayRunHere">
-    /// False for the worker's history entries: the worker goes on with the next prompt instead of waiting for the commit.
+    /// False for the worker's history entries while prompts wait: the worker goes on with the next prompt instead of
+    /// waiting for the commit.
     /// </param>
     private ValueTask Enqueue(WriteOp op, bool mayRunHere = true)
     {

@@ -66,8 +66,8 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     {
         await Store.AddPendingAsync(Item(1, "first"), Ct);
         await Store.AddPendingAsync(Item(0, "second"), Ct);
-        await Store.CompleteAsync("first", Record("first"), 100, Ct);
-        await Store.CompleteAsync("second", Record("second"), 100, Ct);
+        await Store.CompleteAsync("first", Record("first"), 100, callerWaits: false, Ct);
+        await Store.CompleteAsync("second", Record("second"), 100, callerWaits: false, Ct);
         Assert.Empty(await Store.LoadQueueAsync(Ct));
         Assert.Equal(2, await Store.CountHistoryAsync(Ct));
         Assert.Equal(["first", "second"], (await Store.ReadHistoryAsync(0, null, Ct)).Select(r => r.PromptId));
@@ -78,9 +78,9 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task A_reused_prompt_id_overwrites_its_entry_and_keeps_its_position()
     {
-        await Store.CompleteAsync("a", Record("a", "old"), 100, Ct);
-        await Store.CompleteAsync("b", Record("b"), 100, Ct);
-        await Store.CompleteAsync("a", Record("a", "new"), 100, Ct);
+        await Store.CompleteAsync("a", Record("a", "old"), 100, callerWaits: false, Ct);
+        await Store.CompleteAsync("b", Record("b"), 100, callerWaits: false, Ct);
+        await Store.CompleteAsync("a", Record("a", "new"), 100, callerWaits: false, Ct);
         var all = await Store.ReadHistoryAsync(0, null, Ct);
         Assert.Equal(["a", "b"], all.Select(r => r.PromptId));
         Assert.Contains("new", all[0].Json);
@@ -90,7 +90,7 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task History_beyond_the_cap_drops_the_oldest()
     {
-        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, Ct);
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, callerWaits: false, Ct);
         Assert.Equal(["h2", "h3", "h4"], (await Store.ReadHistoryAsync(0, null, Ct)).Select(r => r.PromptId));
         Assert.Equal(3, await Store.CountHistoryAsync(Ct));
     }
@@ -98,7 +98,7 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task History_reads_windows_and_deletes()
     {
-        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 100, Ct);
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 100, callerWaits: false, Ct);
         Assert.Equal(["h1", "h2"], (await Store.ReadHistoryAsync(1, 2, Ct)).Select(r => r.PromptId));
         Assert.Empty(await Store.ReadHistoryAsync(9, null, Ct));
         await Store.DeleteHistoryAsync(["h0", "h3", "missing"], Ct);
@@ -123,7 +123,8 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_adds_and_completions_all_commit()
     {
-        // Adds may commit on the caller's thread, completions go to the writer thread; both paths take turns.
+        // Adds and half the completions may commit on the caller's thread, the other completions go to the writer thread;
+        // both paths take turns.
         var adders = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
         {
             for (var i = 0; i < 500; i++) await Store.AddPendingAsync(Item(i, $"q{t}-{i}"), Ct);
@@ -131,7 +132,7 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
         var completers = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
         {
             var writes = new List<Task>();
-            for (var i = 0; i < 500; i++) writes.Add(Store.CompleteAsync($"h{t}-{i}", Record($"h{t}-{i}"), 10_000, Ct).AsTask());
+            for (var i = 0; i < 500; i++) writes.Add(Store.CompleteAsync($"h{t}-{i}", Record($"h{t}-{i}"), 10_000, callerWaits: t % 2 == 0, Ct).AsTask());
             await Task.WhenAll(writes);
         }, Ct));
         await Task.WhenAll([.. adders, .. completers]);
@@ -204,7 +205,7 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         var ct = TestContext.Current.CancellationToken;
         await Store.AddPendingAsync(Item(1, "done"), ct);
         await Store.MarkRunningAsync("done", ct);
-        await Store.CompleteAsync("done", Record("done"), 100, ct);
+        await Store.CompleteAsync("done", Record("done"), 100, callerWaits: false, ct);
         await Store.AddPendingAsync(Item(2, "other"), ct);
         await Store.DisposeAsync();
         using (var marker = RunningMarker.Open(DatabasePath + "-running"))
@@ -230,7 +231,7 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         await Store.AddPendingAsync(Item(1, "pending"), ct);
         await Store.AddPendingAsync(Item(2, "running"), ct);
         await Store.MarkRunningAsync("running", ct);
-        await Store.CompleteAsync("done", Record("done"), 100, ct);
+        await Store.CompleteAsync("done", Record("done"), 100, callerWaits: false, ct);
         await Store.DisposeAsync();
 
         await using var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct);
@@ -297,7 +298,7 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
             Assert.Equal("{\"marker\":\"b\"}", (await migrated.GetHistoryAsync("second", ct))!.Json);
             Assert.Equal(2, await migrated.CountHistoryAsync(ct));
             // New entries go after the migrated ones; migrated ids are still found by id.
-            await migrated.CompleteAsync("late", Record("third"), 100, ct);
+            await migrated.CompleteAsync("late", Record("third"), 100, callerWaits: false, ct);
             await migrated.DeleteHistoryAsync(["first"], ct);
             Assert.Equal(["second", "third"], (await migrated.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
             Assert.Equal(["early"], (await migrated.LoadQueueAsync(ct)).Select(i => i.PromptId));
@@ -313,12 +314,12 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     public async Task A_failing_write_fails_alone_and_the_rest_of_its_batch_commits()
     {
         var ct = TestContext.Current.CancellationToken;
-        await Store.CompleteAsync("kept", Record("kept"), 100, ct);
+        await Store.CompleteAsync("kept", Record("kept"), 100, callerWaits: false, ct);
         // Queued together so that they share a batch: the middle one cannot be written (no JSON).
         var writes = new List<Task>();
         for (var i = 0; i < 50; i++) writes.Add(Store.AddPendingAsync(Item(i, "before-" + i), ct).AsTask());
-        var failing = Store.CompleteAsync("bad", new HistoryRecord("bad", 0, 1, null!), 100, ct).AsTask();
-        for (var i = 0; i < 50; i++) writes.Add(Store.CompleteAsync("after-" + i, Record("after-" + i), 100, ct).AsTask());
+        var failing = Store.CompleteAsync("bad", new HistoryRecord("bad", 0, 1, null!), 100, callerWaits: false, ct).AsTask();
+        for (var i = 0; i < 50; i++) writes.Add(Store.CompleteAsync("after-" + i, Record("after-" + i), 100, callerWaits: false, ct).AsTask());
         await Task.WhenAll(writes);
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
 
@@ -340,10 +341,10 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     public async Task Trimmed_history_ids_are_forgotten_and_can_come_back()
     {
         var ct = TestContext.Current.CancellationToken;
-        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, ct);
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, callerWaits: false, ct);
         Assert.Null(await Store.GetHistoryAsync("h0", ct));
         Assert.Null(await Store.GetHistoryAsync("h1", ct));
-        await Store.CompleteAsync("h0", Record("h0", "again"), 3, ct);
+        await Store.CompleteAsync("h0", Record("h0", "again"), 3, callerWaits: false, ct);
         Assert.Equal(["h3", "h4", "h0"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
         Assert.Equal(Record("h0", "again").Json, (await Store.GetHistoryAsync("h0", ct))!.Json);
         Assert.Equal(3, await Store.CountHistoryAsync(ct));
@@ -359,7 +360,7 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         // Eight writers that each wait for their commit, as the posters and the worker of a busy server do.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
-            for (var i = w; i < 10_000; i += 8) await Store.CompleteAsync("h" + i, new HistoryRecord("h" + i, i, 1, json), 1_000, ct);
+            for (var i = w; i < 10_000; i += 8) await Store.CompleteAsync("h" + i, new HistoryRecord("h" + i, i, 1, json), 1_000, callerWaits: false, ct);
         }, ct)));
         var wal = new FileInfo(DatabasePath + "-wal");
         Assert.True(wal.Length < 16 << 20, $"the WAL holds {wal.Length} bytes after 40 MB of history");

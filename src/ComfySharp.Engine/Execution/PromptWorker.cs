@@ -43,7 +43,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
                 ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
             }));
             var outcome = new ExecutionOutcome(ExecutionStatus.Error, messages, [], []);
-            await queue.Store.CompleteAsync(item.PromptId, HistoryEntries.Create(item, outcome, time), PromptQueue.HistoryCap, ct).ConfigureAwait(false);
+            await queue.Store.CompleteAsync(item.PromptId, HistoryEntries.Create(item, outcome, time), PromptQueue.HistoryCap, callerWaits: true, ct).ConfigureAwait(false);
         }
     }
 

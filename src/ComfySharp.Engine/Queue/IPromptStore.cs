@@ -19,7 +19,11 @@ public interface IPromptStore : IAsyncDisposable
     ValueTask ClearPendingAsync(CancellationToken ct);
 
     /// <summary>Atomically removes the item from the queue and writes its history entry, dropping the oldest beyond <paramref name="historyCap"/>.</summary>
-    ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct);
+    /// <param name="callerWaits">
+    /// True when the caller has nothing else to do until the commit: the store may run it on the caller's thread (no
+    /// hand-off to another thread and back). False when the caller goes on meanwhile (the worker with prompts waiting).
+    /// </param>
+    ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct);
 
     ValueTask<int> CountHistoryAsync(CancellationToken ct);
 

@@ -65,7 +65,7 @@ public sealed class InMemoryPromptStore : IPromptStore
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, CancellationToken ct)
+    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct)
     {
         lock (_lock)
         {

@@ -117,10 +117,13 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
     /// <summary>
     /// Moves the running item to history: it stops being the running item at once (the next one may start) and stays
     /// listed as running until its history entry is committed, when the returned task completes. Announcing that is the
-    /// caller's part, so the announcement keeps its place among the events.
+    /// caller's part, so the announcement keeps its place among the events. With no prompt pending the worker has
+    /// nothing to do meanwhile, so the store may commit on its thread (the returned task is then already complete and
+    /// the announcement needs no hand-off either); otherwise another thread commits while the next prompt runs.
     /// </summary>
     public Task CompleteAsync(QueueItem item, HistoryRecord entry, CancellationToken ct)
     {
+        bool idle;
         lock (_lock)
         {
             if (ReferenceEquals(_running, item))
@@ -130,15 +133,16 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
                 _runningCts = null;
             }
             _completing.Add(item);
+            idle = _pending.Count == 0;
         }
-        return CommitAsync(item, entry, ct);
+        return CommitAsync(item, entry, idle, ct);
     }
 
-    private async Task CommitAsync(QueueItem item, HistoryRecord entry, CancellationToken ct)
+    private async Task CommitAsync(QueueItem item, HistoryRecord entry, bool callerWaits, CancellationToken ct)
     {
         try
         {
-            await Store.CompleteAsync(item.PromptId, entry, HistoryCap, ct).ConfigureAwait(false);
+            await Store.CompleteAsync(item.PromptId, entry, HistoryCap, callerWaits, ct).ConfigureAwait(false);
         }
         finally
         {
