@@ -1,35 +1,40 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace ComfySharp.Server.Sessions;
 
 /// <summary>
-/// One WebSocket client: its sid, the feature flags it announced, and a bounded outbox drained by one writer loop.
-/// The engine posts and moves on; a client that cannot keep up loses previews first and is then disconnected.
+/// One WebSocket client: its sid, the feature flags it announced, and a bounded outbox. The engine posts and moves on; a client
+/// that cannot keep up loses previews first and is then disconnected.
 /// A session exists before its socket (<see cref="Attach"/>): it is registered before the handshake completes, so that no event
 /// of a prompt the client queues right after connecting can miss it.
 /// </summary>
-internal sealed class ClientSession
+/// <remarks>
+/// Nobody waits for a socket: whoever queues a frame into an idle outbox becomes the outbox's drain and writes everything queued,
+/// in order, as one write; frames queued meanwhile go out with the drain's next write. A targeted event schedules its drain on
+/// the thread pool (<see cref="Post"/>); a broadcast queues its frame in every outbox and then drains all of them from one work
+/// item (<see cref="SessionHub"/>) instead of waking one writer per socket. A write the connection cannot take at once (the
+/// client stopped reading) continues on its own while the others go on.
+/// </remarks>
+internal sealed class ClientSession : IThreadPoolWorkItem
 {
-    private readonly Channel<OutboundFrame> _outbox;
+    private readonly Lock _lock = new();
     private readonly int _capacity;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<OutboundFrame> _queued = []; // guarded by _lock
+    private List<OutboundFrame> _writing = []; // the drain's batch; only the drain touches it
+    private bool _draining; // guarded by _lock: a drain owns the connection and looks at _queued again before it stops
+    private bool _writable; // guarded by _lock: the writer started (frames posted before wait)
+    private bool _completed; // guarded by _lock: nothing more is queued; the drain ends with the close frame
+    private CancellationToken _writerToken;
     private CoalescingStream? _connection;
     private WebSocket? _socket;
     private int _closeRequested;
-    // Frames queued and not yet sent. Reading the channel's own Count takes its lock, which contended with the writer.
-    private int _depth;
 
     public ClientSession(string sid, int capacity)
     {
         Sid = sid;
         _capacity = capacity;
-        _outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            AllowSynchronousContinuations = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public string Sid { get; }
@@ -43,7 +48,6 @@ internal sealed class ClientSession
     public WebSocketCloseStatus CloseStatus { get; private set; } = WebSocketCloseStatus.NormalClosure;
     public string CloseReason { get; private set; } = "";
 
-    /// <summary>Never waits. Previews and progress are dropped while the outbox is half full; anything else that does not fit closes the session.</summary>
     /// <summary>The accepted socket (and the coalescing stream under it); frames posted before wait in the outbox.</summary>
     public void Attach(WebSocket socket, CoalescingStream? connection = null)
     {
@@ -51,16 +55,32 @@ internal sealed class ClientSession
         Volatile.Write(ref _socket, socket);
     }
 
+    /// <summary>Never waits: queues the frame and, if the outbox was idle, schedules its drain on the thread pool.</summary>
     public void Post(OutboundFrame frame)
     {
-        if (frame.Sheddable && Volatile.Read(ref _depth) >= _capacity / 2) return;
-        if (_outbox.Writer.TryWrite(frame))
+        if (Enqueue(frame)) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Never waits: queues the frame. True when the outbox was idle: the caller then owns its drain and must start it
+    /// (<see cref="Drain"/>) soon. Previews and progress are dropped while the outbox is half full; anything else that does not
+    /// fit closes the session.
+    /// </summary>
+    public bool Enqueue(OutboundFrame frame)
+    {
+        lock (_lock)
         {
-            Interlocked.Increment(ref _depth);
-            return;
+            if (_completed) return false;
+            var depth = _queued.Count;
+            if (frame.Sheddable && depth >= _capacity / 2) return false;
+            if (depth < _capacity)
+            {
+                _queued.Add(frame);
+                return TakeDrain();
+            }
         }
-        if (frame.Sheddable) return;
         RequestClose((WebSocketCloseStatus)1013, "client too slow: outbox full");
+        return false;
     }
 
     public void RequestClose(WebSocketCloseStatus status, string reason)
@@ -68,7 +88,7 @@ internal sealed class ClientSession
         if (Interlocked.Exchange(ref _closeRequested, 1) == 1) return;
         CloseStatus = status;
         CloseReason = reason;
-        _outbox.Writer.TryComplete();
+        Complete();
         // The writer sends the close frame; a peer that never answers it is cut off.
         _ = AbortLaterAsync();
     }
@@ -81,50 +101,116 @@ internal sealed class ClientSession
 
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The writer loop: the only code that sends on the socket; it ends with the close frame.</summary>
-    public async Task RunWriterAsync(CancellationToken ct)
+    /// <summary>
+    /// Lets the outbox drain to the attached socket. The task completes after the close frame (<see cref="Complete"/>,
+    /// <see cref="RequestClose"/>) or when the socket went away.
+    /// </summary>
+    public Task StartWriter(CancellationToken ct)
+    {
+        _writerToken = ct;
+        bool drain;
+        lock (_lock)
+        {
+            _writable = true;
+            drain = (_queued.Count > 0 || _completed) && TakeDrain();
+        }
+        if (drain) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return _writerDone.Task;
+    }
+
+    /// <summary>No more frames: what is queued still goes out, then the close frame.</summary>
+    public void Complete()
+    {
+        bool drain;
+        lock (_lock)
+        {
+            if (_completed) return;
+            _completed = true;
+            drain = TakeDrain();
+        }
+        if (drain) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Runs a drain the caller owns (<see cref="Enqueue"/> returned true); returns once it finished or went asynchronous.</summary>
+    public void Drain() => _ = DrainAsync();
+
+    void IThreadPoolWorkItem.Execute() => Drain();
+
+    /// <summary>Under <see cref="_lock"/>: whether the caller becomes the drain.</summary>
+    private bool TakeDrain()
+    {
+        if (_draining || !_writable) return false;
+        _draining = true;
+        return true;
+    }
+
+    /// <summary>The only code that writes frames to the socket; it ends with the close frame. Owns the drain while it runs.</summary>
+    private async Task DrainAsync()
     {
         try
         {
-            var reader = _outbox.Reader;
-            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (true)
             {
-                // Everything queued so far goes out in one write.
-                _connection?.Cork();
-                try
+                lock (_lock)
                 {
-                    while (reader.TryRead(out var frame))
+                    if (_queued.Count == 0)
                     {
-                        Interlocked.Decrement(ref _depth);
-                        if (frame.Framed && _connection is not null)
+                        if (!_completed)
                         {
-                            // Header included: straight into the corked buffer, past the WebSocket's send path (its lock,
-                            // a cancellation registration and a copy per frame). The stream's gate keeps the socket's own
-                            // control frames whole, and only this loop sends data frames, so none is ever fragmented.
-                            await _connection.WriteAsync(frame.Data, ct).ConfigureAwait(false);
+                            _draining = false;
+                            return;
                         }
-                        else
-                        {
-                            await Socket.SendAsync(frame.Payload, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
-                                WebSocketMessageFlags.EndOfMessage, ct).ConfigureAwait(false);
-                        }
+                        // The drain is kept for good: nothing is written after the close frame.
+                        break;
                     }
+                    (_queued, _writing) = (_writing, _queued);
                 }
-                finally
-                {
-                    if (_connection is not null) await _connection.UncorkAsync(ct).ConfigureAwait(false);
-                }
+                await WriteAsync(_writing).ConfigureAwait(false);
+                _writing.Clear();
             }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await Socket.CloseOutputAsync(CloseStatus, CloseReason, ct).ConfigureAwait(false);
+                await Socket.CloseOutputAsync(CloseStatus, CloseReason, _writerToken).ConfigureAwait(false);
             }
+            _writerDone.TrySetResult();
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
-            // The socket went away or the server stops; the receive loop ends the session.
+            // The socket went away or the server stops; the receive loop ends the session. Nothing more is queued.
+            Abandon();
+            _writerDone.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            Abandon();
+            _writerDone.TrySetException(ex);
         }
     }
 
-    public void Complete() => _outbox.Writer.TryComplete();
+    private void Abandon()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            _queued.Clear();
+        }
+        _writing.Clear();
+    }
+
+    private async ValueTask WriteAsync(List<OutboundFrame> frames)
+    {
+        if (_connection is not null)
+        {
+            // Headers included: straight into the connection, past the WebSocket's send path (its lock, a cancellation
+            // registration and a copy per frame). The stream's gate keeps the socket's own control frames whole, and only the
+            // drain sends data frames, so none is ever fragmented.
+            await _connection.WriteFramesAsync(frames, _writerToken).ConfigureAwait(false);
+            return;
+        }
+        foreach (var frame in frames)
+        {
+            await Socket.SendAsync(frame.Payload, frame.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
+                WebSocketMessageFlags.EndOfMessage, _writerToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -3,10 +3,10 @@ using System.Buffers;
 namespace ComfySharp.Server.Sessions;
 
 /// <summary>
-/// The upgraded connection under a server WebSocket. While a session's writer holds it corked, frame writes are gathered in
-/// one buffer and reach the connection as a single write when it uncorks: a burst of events costs one send, not one per
-/// event. Uncorked, every write passes straight through. Writes from the socket's own control frames (pong, close) take
-/// the same gate, so bytes never interleave.
+/// The upgraded connection under a server WebSocket. A session hands it every frame it has queued at once
+/// (<see cref="WriteFramesAsync"/>), and they reach the connection as a single write: a burst of events costs one send, not
+/// one per event. The socket's own control frames (pong, close) go through <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>;
+/// both take one gate, so the bytes of two frames never interleave.
 /// </summary>
 internal sealed class CoalescingStream(Stream inner) : Stream
 {
@@ -16,18 +16,44 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _length;
-    private bool _corked;
 
-    /// <summary>Starts gathering writes. Only the session's writer loop corks and uncorks.</summary>
-    public void Cork() => Volatile.Write(ref _corked, true);
-
-    /// <summary>Sends what was gathered in one write and lets later writes through.</summary>
-    public async ValueTask UncorkAsync(CancellationToken ct)
+    /// <summary>
+    /// Writes <paramref name="frames"/> in order, those without a header (<see cref="OutboundFrame.Framed"/>) given one. Completes
+    /// synchronously when the connection takes the bytes at once, as it does unless the client stopped reading.
+    /// </summary>
+    public async ValueTask WriteFramesAsync(List<OutboundFrame> frames, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        // Synchronous when free (the usual case): no async wait is set up per broadcast and socket.
+        if (!_gate.Wait(0, ct)) await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            _corked = false;
+            if (frames.Count == 1 && frames[0].Framed)
+            {
+                // The shared frame goes out as it is: no copy.
+                await inner.WriteAsync(frames[0].Data, ct).ConfigureAwait(false);
+                return;
+            }
+            foreach (var frame in frames)
+            {
+                var payload = frame.Payload;
+                var size = WebSocketHeader.LengthFor(payload.Length) + payload.Length;
+                if (_length > 0 && _length + size > FlushThreshold) await SendBufferedAsync(ct).ConfigureAwait(false);
+                if (size <= FlushThreshold)
+                {
+                    Append(frame, payload);
+                }
+                else if (frame.Framed)
+                {
+                    await inner.WriteAsync(frame.Data, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A large frame without a header (a preview image): the header, then the bytes as they are.
+                    _length = WebSocketHeader.Write(_buffer, payload.Length, frame.IsText);
+                    await SendBufferedAsync(ct).ConfigureAwait(false);
+                    await inner.WriteAsync(payload, ct).ConfigureAwait(false);
+                }
+            }
             await SendBufferedAsync(ct).ConfigureAwait(false);
         }
         finally
@@ -41,13 +67,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!Volatile.Read(ref _corked) && _length == 0)
-            {
-                await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            Append(buffer.Span);
-            if (!Volatile.Read(ref _corked) || _length >= FlushThreshold) await SendBufferedAsync(cancellationToken).ConfigureAwait(false);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -60,12 +80,9 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _corked ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-    public override void Flush()
-    {
-        if (!_corked) inner.Flush();
-    }
+    public override void Flush() => inner.Flush();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(buffer, cancellationToken);
@@ -83,17 +100,28 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private void Append(ReadOnlySpan<byte> bytes)
+    /// <summary>Appends the frame, header first if it has none; the buffer grows to fit.</summary>
+    private void Append(OutboundFrame frame, ReadOnlyMemory<byte> payload)
     {
-        if (_length + bytes.Length > _buffer.Length)
+        var needed = _length + WebSocketHeader.MaxLength + frame.Data.Length;
+        if (needed > _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + bytes.Length));
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, needed));
             _buffer.AsSpan(0, _length).CopyTo(bigger);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
-        bytes.CopyTo(_buffer.AsSpan(_length));
-        _length += bytes.Length;
+        if (frame.Framed)
+        {
+            frame.Data.Span.CopyTo(_buffer.AsSpan(_length));
+            _length += frame.Data.Length;
+        }
+        else
+        {
+            _length += WebSocketHeader.Write(_buffer.AsSpan(_length), payload.Length, frame.IsText);
+            payload.Span.CopyTo(_buffer.AsSpan(_length));
+            _length += payload.Length;
+        }
     }
 
     private async ValueTask SendBufferedAsync(CancellationToken ct)
@@ -109,7 +137,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
-            // The pooled buffer is left to the collector: a control-frame write racing the dispose may still hold it.
+            // The pooled buffer is left to the collector: a write racing the dispose may still hold it.
         }
         base.Dispose(disposing);
     }

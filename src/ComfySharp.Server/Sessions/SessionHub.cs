@@ -154,8 +154,15 @@ internal sealed partial class SessionHub : IExecutionEvents
         else ToAll(frame);
     }
 
+    /// <summary>Queues the frame for every socket, then drains the idle outboxes from one work item (<see cref="FanOut"/>).</summary>
     private void ToAll(OutboundFrame frame)
     {
-        foreach (var session in _sessions.Values) session.Post(frame);
+        FanOut? fanOut = null;
+        // Enumerating the dictionary itself takes no lock (its Values property locks every bucket and copies).
+        foreach (var (_, session) in _sessions)
+        {
+            if (session.Enqueue(frame)) (fanOut ??= new FanOut(_sessions.Count)).Add(session);
+        }
+        if (fanOut is not null) ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
     }
 }

@@ -48,7 +48,7 @@ internal static partial class WebSocketEndpoint
         session.Attach(socket, context.Features.Get<CoalescingUpgradeFeature>()?.Stream);
         LogConnected(logger, sid);
 
-        var writer = session.RunWriterAsync(context.RequestAborted);
+        var writer = session.StartWriter(context.RequestAborted);
         try
         {
             await ReceiveAsync(session, features, logger, context.RequestAborted);

@@ -43,4 +43,114 @@ public sealed class ClientSessionTests
         Assert.False(session.IsClosing);
         Assert.Throws<InvalidOperationException>(() => session.Socket);
     }
+
+    private static (ClientSession Session, TestConnection Connection) Connected(string sid, int capacity, bool stalled = false)
+    {
+        var connection = new TestConnection(stalled);
+        var stream = new CoalescingStream(connection);
+        var session = new ClientSession(sid, capacity);
+        session.Attach(WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true }), stream);
+        return (session, connection);
+    }
+
+    [Fact]
+    public async Task Frames_posted_before_the_writer_starts_go_out_first_in_one_write_then_the_close_frame()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (session, connection) = Connected("early", 8);
+        byte[][] frames = [EventFrames.Status(0, "early"), EventFrames.Status(1, null), EventFrames.Status(2, null)];
+        foreach (var frame in frames) session.Post(OutboundFrame.Event(frame));
+        var writer = session.StartWriter(ct);
+        session.Complete();
+        await writer;
+        Assert.Equal([.. frames[0], .. frames[1], .. frames[2]], connection.Writes[0]);
+        Assert.Equal(0x88, connection.Writes[^1][0]); // FIN, close
+        session.Post(OutboundFrame.Event(frames[0]));
+        Assert.Equal(2, connection.Writes.Count);
+    }
+
+    [Fact]
+    public async Task A_stalled_client_does_not_hold_up_a_broadcast_and_is_closed_once_its_outbox_is_full()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hub = new SessionHub();
+        var (stalled, _) = Connected("stalled", 4, stalled: true);
+        var (live, connection) = Connected("live", 4);
+        hub.Add(stalled);
+        hub.Add(live);
+        _ = stalled.StartWriter(ct);
+        var liveWriter = live.StartWriter(ct);
+        var expected = new List<byte>();
+        for (var i = 0; i < 8; i++)
+        {
+            hub.QueueChanged(i);
+            expected.AddRange(EventFrames.Status(i, null));
+            // The live client reads each broadcast before the next, so its outbox never fills.
+            await connection.WaitForBytesAsync(expected.Count, ct);
+        }
+        Assert.True(stalled.IsClosing);
+        Assert.Equal((WebSocketCloseStatus)1013, stalled.CloseStatus);
+        Assert.False(live.IsClosing);
+        live.Complete();
+        await liveWriter;
+        Assert.Equal(expected, connection.Writes.SelectMany(w => w).Take(expected.Count));
+    }
+
+    /// <summary>A connection that records writes, or, stalled, takes none (a client that stopped reading).</summary>
+    private sealed class TestConnection(bool stalled) : Stream
+    {
+        private readonly Lock _lock = new();
+        private readonly List<byte[]> _writes = [];
+        private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _bytes;
+
+        public List<byte[]> Writes
+        {
+            get
+            {
+                lock (_lock) return [.. _writes];
+            }
+        }
+
+        public async Task WaitForBytesAsync(int count, CancellationToken ct)
+        {
+            while (true)
+            {
+                Task written;
+                lock (_lock)
+                {
+                    if (_bytes >= count) return;
+                    written = _written.Task;
+                }
+                await written.WaitAsync(ct);
+            }
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (stalled) await Task.Delay(Timeout.Infinite, cancellationToken);
+            TaskCompletionSource written;
+            lock (_lock)
+            {
+                _writes.Add(buffer.ToArray());
+                _bytes += buffer.Length;
+                written = _written;
+                _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            written.TrySetResult();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override void Flush() { }
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
+        public override int Read(byte[] buffer, int offset, int count) => 0;
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => 0;
+        public override long Position { get; set; }
+    }
 }
