@@ -48,13 +48,11 @@ public sealed class OutputCache
     {
         _generation++;
         if (Mode != CacheMode.Classic) return;
-        List<CacheKey>? stale = null;
+        // Removing while enumerating is allowed for Dictionary; a list of the stale keys of a long graph was garbage.
         foreach (var key in _entries.Keys)
         {
-            if (!used.Contains(key)) (stale ??= []).Add(key);
+            if (!used.Contains(key)) _entries.Remove(key);
         }
-        if (stale is null) return;
-        foreach (var key in stale) _entries.Remove(key);
     }
 
     /// <summary>Ends a prompt: LRU mode evicts the least recently used entries beyond its capacity.</summary>

@@ -18,13 +18,12 @@ public sealed partial class PromptValidator
     {
         var raw = prompt.Nodes;
         var definitions = new NodeDefinition[raw.Count];
-        var byId = new Dictionary<string, int>(raw.Count, StringComparer.Ordinal);
+        var byId = prompt.IndexById;
         var outputs = new List<int>();
         for (var i = 0; i < raw.Count; i++)
         {
             if (!_registry.TryGet(raw[i].ClassType, out var definition)) return null;
             definitions[i] = definition;
-            byId[raw[i].Id] = i;
             if (definition.Schema.OutputNode && (partialTargets is null || Contains(partialTargets, raw[i].Id))) outputs.Add(i);
         }
         if (outputs.Count == 0) return null;

@@ -17,14 +17,18 @@ namespace ComfySharp.Engine.Validation;
 /// </remarks>
 public sealed class RawPrompt
 {
-    private RawPrompt(List<RawNode> nodes, byte[] utf8)
+    private RawPrompt(List<RawNode> nodes, Dictionary<string, int> indexById, byte[] utf8)
     {
         Nodes = nodes;
+        IndexById = indexById;
         Utf8 = utf8;
     }
 
     /// <summary>The nodes in the client's order.</summary>
     internal List<RawNode> Nodes { get; }
+
+    /// <summary>Each node's position in <see cref="Nodes"/>.</summary>
+    internal Dictionary<string, int> IndexById { get; }
 
     /// <summary>The prompt as the queue stores it: minimal JSON, strings escaped as <see cref="Utf8JsonWriter"/> escapes them.</summary>
     public byte[] Utf8 { get; }
@@ -43,20 +47,21 @@ public sealed class RawPrompt
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var start = (int)reader.TokenStartIndex;
         var nodes = new List<RawNode>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new Names();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var id = reader.GetString()!;
-            if (!ids.Add(id)) return false;
+            var id = names.Get(ref reader);
+            if (!indexById.TryAdd(id, nodes.Count)) return false;
             reader.Read();
-            if (!TryReadNode(id, ref reader, out var node)) return false;
+            if (!TryReadNode(id, ref reader, names, out var node)) return false;
             nodes.Add(node!);
         }
-        prompt = new RawPrompt(nodes, Normalize(json[start..(int)reader.BytesConsumed]));
+        prompt = new RawPrompt(nodes, indexById, Normalize(json[start..(int)reader.BytesConsumed]));
         return true;
     }
 
-    private static bool TryReadNode(string id, ref Utf8JsonReader reader, out RawNode? node)
+    private static bool TryReadNode(string id, ref Utf8JsonReader reader, Names names, out RawNode? node)
     {
         node = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
@@ -72,13 +77,13 @@ public sealed class RawPrompt
                 if (!Once(ref seen, 1)) return false;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String) return false;
-                classType = reader.GetString();
+                classType = names.Get(ref reader);
             }
             else if (reader.ValueTextEquals("inputs"u8))
             {
                 if (!Once(ref seen, 2)) return false;
                 reader.Read();
-                if (!TryReadInputs(ref reader, out inputs)) return false;
+                if (!TryReadInputs(ref reader, names, out inputs)) return false;
             }
             else if (reader.ValueTextEquals("_meta"u8))
             {
@@ -131,29 +136,32 @@ public sealed class RawPrompt
         return true;
     }
 
-    private static bool TryReadInputs(ref Utf8JsonReader reader, out RawInput[]? inputs)
+    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out RawInput[]? inputs)
     {
         inputs = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var count = 0;
-        var read = new RawInput[4];
+        var read = names.Inputs;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = names.Get(ref reader);
             for (var i = 0; i < count; i++)
             {
                 if (read[i].Name == name) return false;
             }
             reader.Read();
-            if (count == read.Length) Array.Resize(ref read, count * 2);
-            read[count++] = ReadValue(name, ref reader);
+            if (count == read.Length)
+            {
+                Array.Resize(ref read, count * 2);
+                names.Inputs = read;
+            }
+            read[count++] = ReadValue(name, ref reader, names);
         }
-        if (count != read.Length) Array.Resize(ref read, count);
-        inputs = read;
+        inputs = read.AsSpan(0, count).ToArray();
         return true;
     }
 
-    private static RawInput ReadValue(string name, ref Utf8JsonReader reader)
+    private static RawInput ReadValue(string name, ref Utf8JsonReader reader, Names names)
     {
         switch (reader.TokenType)
         {
@@ -171,7 +179,7 @@ public sealed class RawPrompt
                 var copy = reader;
                 if (copy.Read() && copy.TokenType == JsonTokenType.String)
                 {
-                    var source = copy.GetString();
+                    var source = names.Get(ref copy);
                     if (copy.Read() && copy.TokenType == JsonTokenType.Number && copy.TryGetInt32(out var slot) && slot >= 0 &&
                         copy.Read() && copy.TokenType == JsonTokenType.EndArray)
                     {
@@ -183,6 +191,33 @@ public sealed class RawPrompt
         }
         // Floats, large numbers, objects and other arrays: as the JSON tree would hold them.
         return new RawInput(name, RawKind.Json, Json: JsonNode.Parse(ref reader));
+    }
+
+    /// <summary>
+    /// Strings read once per prompt: node ids (so a link's source is the id string itself), class types and input names,
+    /// which repeat on every node of a long graph and stay with it until it has run. Plus the scratch for one node's inputs.
+    /// </summary>
+    private sealed class Names
+    {
+        private const int MaxLength = 256; // chars; longer names are not looked up
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public Names() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public RawInput[] Inputs { get; set; } = new RawInput[8];
+
+        /// <summary>The property name or string the reader is on.</summary>
+        public string Get(ref Utf8JsonReader reader)
+        {
+            if (reader.ValueSpan.Length > MaxLength) return reader.GetString()!;
+            Span<char> chars = stackalloc char[MaxLength];
+            var length = reader.CopyString(chars);
+            if (_lookup.TryGetValue(chars[..length], out var known)) return known;
+            var text = new string(chars[..length]);
+            _known.Add(text);
+            return text;
+        }
     }
 
     /// <summary>The prompt re-written token by token, as the queue wrote the parsed tree: minimal, strings re-escaped.</summary>

@@ -131,6 +131,20 @@ public sealed class RawPromptTests
     }
 
     [Fact]
+    public void Long_names_are_read_and_checked_for_repeats_too()
+    {
+        var name = new string('n', 300);
+        var once = """{"s": {"class_type": "PrimitiveString", "inputs": {"value": "x", "NAME": 1}}, "o": {"class_type": "PreviewAny", "inputs": {"source": ["s", 0]}}}"""
+            .Replace("NAME", name, StringComparison.Ordinal);
+        Assert.Equal(1L, ReadAndValidate(once, null).Validated!.Nodes[0].Inputs[name]);
+        var twice = """{"s": {"class_type": "PrimitiveString", "inputs": {"NAME": 1, "value": "x", "NAME": 2}}}""".Replace("NAME", name, StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(twice);
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        Assert.False(RawPrompt.TryRead(bytes, ref reader, out _));
+    }
+
+    [Fact]
     public void Partial_targets_choose_the_outputs()
     {
         const string json = """
