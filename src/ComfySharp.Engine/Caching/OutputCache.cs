@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ComfySharp.Engine.Caching;
 
 /// <summary>
@@ -44,6 +46,8 @@ public sealed class OutputCache
     }
 
     /// <summary>Starts a prompt: classic mode drops every entry the new prompt does not use.</summary>
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginPrompt(HashSet<CacheKey> used)
     {
         _generation++;

@@ -1,5 +1,6 @@
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace ComfySharp.Engine.Execution;
 
@@ -22,6 +23,8 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     public bool IsStaged(string id) => _staged.ContainsKey(id);
 
     /// <summary>Stages <paramref name="id"/> and, walking links backwards, every ancestor without a result.</summary>
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddNode(string id)
     {
         if (_staged.ContainsKey(id)) return;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ComfySharp.Engine.Caching;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace ComfySharp.Engine.Execution;
 
@@ -112,6 +113,8 @@ internal sealed partial class RunState
     }
 
     /// <summary>Computes every node's signature, lets the cache drop what this prompt does not use, and loads hits.</summary>
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<string> PrimeFromCache()
     {
         var ids = _graph.OriginalNodeIds;

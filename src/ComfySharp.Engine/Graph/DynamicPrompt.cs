@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ComfySharp.Engine.Graph;
 
 /// <summary>
@@ -10,6 +12,8 @@ public sealed class DynamicPrompt
     private readonly List<string> _originalOrder;
     private readonly Dictionary<string, Ephemeral> _ephemeral = [];
 
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DynamicPrompt(IReadOnlyList<PromptNode> nodes)
     {
         _original = new Dictionary<string, PromptNode>(nodes.Count);

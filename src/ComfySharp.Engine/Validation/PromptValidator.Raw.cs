@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace ComfySharp.Engine.Validation;
 
@@ -14,6 +15,8 @@ public sealed partial class PromptValidator
     /// prompts accepted here both give the same outputs and nodes; each node's inputs are their values as
     /// <see cref="JsonInputs.ToClr"/> reads them, which is what the typed values of such constants are.
     /// </summary>
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValidatedPrompt? TryValidate(RawPrompt prompt, IReadOnlyList<string>? partialTargets)
     {
         var raw = prompt.Nodes;

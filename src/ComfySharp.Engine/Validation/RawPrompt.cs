@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 
 namespace ComfySharp.Engine.Validation;
 
@@ -41,6 +42,9 @@ public sealed class RawPrompt
     /// and leaves the reader on its end. False when the prompt has another shape; the reader is then where it stopped.
     /// Throws <see cref="JsonException"/> for invalid JSON.
     /// </summary>
+    // Runs once per prompt over every node: compiled optimized at once, as its loop would otherwise run tier-0 code
+    // for the first dozens of prompts (tiering counts calls, and this one is called once per prompt).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, out RawPrompt? prompt)
     {
         prompt = null;
@@ -221,6 +225,8 @@ public sealed class RawPrompt
     }
 
     /// <summary>The prompt re-written token by token, as the queue wrote the parsed tree: minimal, strings re-escaped.</summary>
+    // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] Normalize(ReadOnlySpan<byte> json)
     {
         var buffer = new PooledBuffer(json.Length + 256);
