@@ -1,16 +1,14 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
 
 namespace ComfySharp.LoadGen;
 
 /// <summary>A passive WebSocket client of the broadcast scenario: it only listens for <c>status</c> frames.</summary>
 internal sealed class BroadcastClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
     private readonly TaskCompletionSource _greeted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly int _index;
+    private RawWebSocket? _socket;
     private Task _listener = Task.CompletedTask;
     private BroadcastRound? _round;
     private Exception? _lost;
@@ -23,11 +21,9 @@ internal sealed class BroadcastClient : IAsyncDisposable
         var client = new BroadcastClient(index);
         try
         {
-            client._socket.Options.Proxy = null;
-            client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
             var clientId = string.Create(CultureInfo.InvariantCulture, $"loadgen-bcast-{run}-{index}");
-            await client._socket.ConnectAsync(ComfyConnection.SocketUrl(url, clientId), ct);
-            client._listener = Task.Run(() => client.ListenAsync(client._stop.Token), CancellationToken.None);
+            var socket = client._socket = await RawWebSocket.ConnectAsync(url, clientId, ct);
+            client._listener = Task.Run(() => client.ListenAsync(socket, client._stop.Token), CancellationToken.None);
             await client._greeted.Task.WaitAsync(ct);
             return client;
         }
@@ -45,21 +41,17 @@ internal sealed class BroadcastClient : IAsyncDisposable
         if (Volatile.Read(ref _lost) is { } lost) round.Lost(_index, lost);
     }
 
-    private async Task ListenAsync(CancellationToken ct)
+    private async Task ListenAsync(RawWebSocket socket, CancellationToken ct)
     {
-        var reader = new MessageReader(_socket, 4096);
         var arrivedIn = -1; // the last round this socket arrived in
         var drainedIn = -1;
         Exception lost;
         try
         {
-            while (true)
+            while (await socket.ReceiveAsync(ct) is var (isText, data, receivedAt))
             {
-                var (type, data) = await reader.ReceiveAsync(ct);
-                if (type == WebSocketMessageType.Close) break;
                 // Binary frames and every other event (a busy server may broadcast progress or previews) are skipped.
-                if (type != WebSocketMessageType.Text || data.Span.IndexOf("\"status\""u8) < 0) continue;
-                var now = Stopwatch.GetTimestamp();
+                if (!isText || data.Span.IndexOf("\"status\""u8) < 0) continue;
                 var e = ComfyEvent.Parse(data.Span);
                 if (!e.IsStatus) continue;
                 _greeted.TrySetResult();
@@ -67,7 +59,7 @@ internal sealed class BroadcastClient : IAsyncDisposable
                 if (arrivedIn != round.Number)
                 {
                     arrivedIn = round.Number;
-                    round.Arrived(_index, now);
+                    round.Arrived(_index, receivedAt);
                 }
                 if (e.QueueRemaining == 0 && drainedIn != round.Number)
                 {
@@ -92,20 +84,10 @@ internal sealed class BroadcastClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", closing.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-        }
+        _socket?.SendClose();
         await _stop.CancelAsync();
         await _listener;
-        _socket.Dispose();
+        _socket?.Dispose();
         _stop.Dispose();
     }
 }

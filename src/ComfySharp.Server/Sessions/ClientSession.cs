@@ -63,8 +63,8 @@ internal sealed class ClientSession : IThreadPoolWorkItem
 
     /// <summary>
     /// Never waits: queues the frame. True when the outbox was idle: the caller then owns its drain and must start it
-    /// (<see cref="Drain"/>) soon. Previews and progress are dropped while the outbox is half full; anything else that does not
-    /// fit closes the session.
+    /// (<see cref="Drain"/>) soon. Previews and progress are dropped while the outbox is half full; a queue status equal to the
+    /// one still waiting last is dropped; anything else that does not fit closes the session.
     /// </summary>
     public bool Enqueue(OutboundFrame frame)
     {
@@ -73,6 +73,12 @@ internal sealed class ClientSession : IThreadPoolWorkItem
             if (_completed) return false;
             var depth = _queued.Count;
             if (frame.Sheddable && depth >= _capacity / 2) return false;
+            if (frame.IsQueueStatus && depth > 0 && _queued[depth - 1] is { IsQueueStatus: true } last &&
+                last.Data.Span.SequenceEqual(frame.Data.Span))
+            {
+                // The same status is still waiting, last: the client learns nothing from a second copy.
+                return false;
+            }
             if (depth < _capacity)
             {
                 _queued.Add(frame);

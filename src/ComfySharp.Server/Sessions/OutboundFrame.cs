@@ -5,11 +5,19 @@ namespace ComfySharp.Server.Sessions;
 /// Sheddable frames (previews, progress) are the first dropped for a client that falls behind.
 /// A <see cref="Framed"/> frame already starts with its WebSocket header (<see cref="WebSocketHeader"/>): server frames are
 /// unmasked, so one copy of the bytes serves every recipient and goes to the connection as it is.
+/// A <see cref="IsQueueStatus"/> frame equal to the one still waiting last in an outbox is dropped: it would tell the client
+/// nothing new (the enqueue and the dequeue of a prompt both say the same queue length). Only an exact repeat goes: statuses
+/// are raised from several threads, so a later one may carry an older count, and each distinct state must still arrive.
 /// </summary>
-internal readonly record struct OutboundFrame(ReadOnlyMemory<byte> Data, bool IsText, bool Sheddable, bool Framed = false)
+internal readonly record struct OutboundFrame(ReadOnlyMemory<byte> Data, bool IsText, bool Sheddable, bool Framed = false, bool IsQueueStatus = false)
 {
     /// <summary>A text event from <see cref="EventFrames"/>, header included.</summary>
     public static OutboundFrame Event(byte[] framed, bool sheddable = false) => new(framed, true, sheddable, true);
+
+    /// <summary>
+    /// A broadcast <c>status</c> (queue change). Not the greeting: its <c>sid</c> is what the client reads from its first status.
+    /// </summary>
+    public static OutboundFrame QueueStatus(byte[] framed) => new(framed, true, false, true, IsQueueStatus: true);
 
     /// <summary>The message without its header.</summary>
     public ReadOnlyMemory<byte> Payload => Framed ? Data[WebSocketHeader.Length(Data.Span)..] : Data;

@@ -49,7 +49,7 @@ internal sealed partial class SessionHub : IExecutionEvents
 
     public void QueueChanged(int queueRemaining)
     {
-        if (!_sessions.IsEmpty) ToAll(OutboundFrame.Event(EventFrames.Status(queueRemaining, null)));
+        if (!_sessions.IsEmpty) ToAll(OutboundFrame.QueueStatus(EventFrames.Status(queueRemaining, null)));
     }
 
     public void ExecutionStart(ExecutionScope scope, long timestamp)

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using ComfySharp.Engine.Execution;
+using ComfySharp.Protocol.Frames;
 using ComfySharp.Server.Sessions;
 
 namespace ComfySharp.Server.Tests.Sessions;
@@ -81,10 +83,14 @@ public sealed class ClientSessionTests
         _ = stalled.StartWriter(ct);
         var liveWriter = live.StartWriter(ct);
         var expected = new List<byte>();
+        var scope = new ExecutionScope("p", null);
         for (var i = 0; i < 8; i++)
         {
-            hub.QueueChanged(i);
-            expected.AddRange(EventFrames.Status(i, null));
+            // Progress text goes to every socket and is neither dropped nor replaced while it waits.
+            var text = "step " + i;
+            hub.ProgressText(scope, "1", text);
+            var payload = BinaryFrames.Text("1", text);
+            expected.AddRange([0x82, (byte)payload.Length, .. payload]);
             // The live client reads each broadcast before the next, so its outbox never fills.
             await connection.WaitForBytesAsync(expected.Count, ct);
         }
@@ -94,6 +100,30 @@ public sealed class ClientSessionTests
         live.Complete();
         await liveWriter;
         Assert.Equal(expected, connection.Writes.SelectMany(w => w).Take(expected.Count));
+    }
+
+    [Fact]
+    public async Task A_queue_status_equal_to_the_one_waiting_last_is_dropped_and_every_other_frame_stays()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (session, connection) = Connected("repeat", 16);
+        var greeting = EventFrames.Status(1, "repeat");
+        var start = EventFrames.PromptEvent("execution_start", "p", 1);
+        var done = EventFrames.Executing(null, null, "p");
+        byte[] Status(int n) => EventFrames.Status(n, null);
+        session.Post(OutboundFrame.Event(greeting));
+        session.Post(OutboundFrame.QueueStatus(Status(1))); // after the greeting (another frame): kept
+        session.Post(OutboundFrame.QueueStatus(Status(1))); // a repeat: dropped
+        session.Post(OutboundFrame.Event(start));
+        session.Post(OutboundFrame.QueueStatus(Status(1))); // behind execution_start: kept
+        session.Post(OutboundFrame.QueueStatus(Status(0))); // another count: kept
+        session.Post(OutboundFrame.QueueStatus(Status(1))); // raised late with an older count: kept, so is the next 0
+        session.Post(OutboundFrame.QueueStatus(Status(0)));
+        session.Post(OutboundFrame.Event(done));
+        var writer = session.StartWriter(ct);
+        session.Complete();
+        await writer;
+        Assert.Equal([.. greeting, .. Status(1), .. start, .. Status(1), .. Status(0), .. Status(1), .. Status(0), .. done], connection.Writes[0]);
     }
 
     /// <summary>A connection that records writes, or, stalled, takes none (a client that stopped reading).</summary>
