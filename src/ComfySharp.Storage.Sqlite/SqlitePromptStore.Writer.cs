@@ -170,12 +170,9 @@ public sealed partial class SqlitePromptStore
             _historyRows[record.PromptId] = Scalar(c.InsertHistory, record.PromptId, record.Number, record.CompletedAtMs, record.Json);
             _historyCount++;
         }
-        if (_historyCount <= cap) return;
-        c.TrimHistory.Parameters[0].Value = _historyCount - cap;
-        using var trimmed = c.TrimHistory.ExecuteReader();
-        while (trimmed.Read())
+        while (_historyCount > cap && c.TrimOldestHistory.ExecuteScalar() is string trimmed)
         {
-            _historyRows.TryRemove(trimmed.GetString(0), out _);
+            _historyRows.TryRemove(trimmed, out _);
             _historyCount--;
         }
     }

@@ -27,8 +27,10 @@ internal sealed class WriteCommands : IDisposable
         UpdateHistory = Create(connection,
             "UPDATE history SET number = $number, completed_at_ms = $at, json = $json WHERE seq = $seq",
             "$seq", "$number", "$at", "$json");
-        TrimHistory = Create(connection,
-            "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT $n) RETURNING prompt_id", "$n");
+        // One row per run and no parameter: SQLite prepares a statement with a bound LIMIT again at every run (binding it
+        // expires the plan), which cost more than the delete itself.
+        TrimOldestHistory = Create(connection,
+            "DELETE FROM history WHERE seq = (SELECT min(seq) FROM history) RETURNING prompt_id");
         DeleteHistory = Create(connection, "DELETE FROM history WHERE seq = $seq", "$seq");
         ClearHistory = Create(connection, "DELETE FROM history");
     }
@@ -42,7 +44,7 @@ internal sealed class WriteCommands : IDisposable
     public SqliteCommand DeleteQueued { get; }
     public SqliteCommand InsertHistory { get; }
     public SqliteCommand UpdateHistory { get; }
-    public SqliteCommand TrimHistory { get; }
+    public SqliteCommand TrimOldestHistory { get; }
     public SqliteCommand DeleteHistory { get; }
     public SqliteCommand ClearHistory { get; }
 
@@ -57,7 +59,7 @@ internal sealed class WriteCommands : IDisposable
     public void Dispose()
     {
         foreach (var command in (SqliteCommand[])[Begin, Commit, Rollback, InsertPending, UpdatePending, MarkRunning, DeleteQueued,
-                     InsertHistory, UpdateHistory, TrimHistory, DeleteHistory, ClearHistory])
+                     InsertHistory, UpdateHistory, TrimOldestHistory, DeleteHistory, ClearHistory])
         {
             command.Dispose();
         }
