@@ -105,6 +105,8 @@ public sealed class ExecutionTests : IAsyncLifetime
         Assert.Equal("it broke\n", (string?)error["exception_message"]);
         Assert.Equal("InvalidOperationException", (string?)error["exception_type"]);
         Assert.Equal(["it broke"], error["current_inputs"]!["message"]!.AsArray().Select(v => (string)v!));
+        // Only the failing node's own inputs (the engine reuses the table of nodes that finished before it).
+        Assert.Equal(new HashSet<string> { "message", "value" }, error["current_inputs"]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(new HashSet<string> { "1", "2" }, error["executed"]!.AsArray().Select(v => (string)v!).ToHashSet());
         Assert.NotNull(error["timestamp"]);
         Assert.Equal(["status", "executing"], types[^2..]);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ComfySharp.Engine.Caching;
 
@@ -29,7 +30,8 @@ public sealed class OutputCache
 
     public bool TryGet(CacheKey key, out CachedResult result)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (!Unsafe.IsNullRef(ref entry))
         {
             entry.Generation = _generation;
             result = entry.Result;
@@ -42,7 +44,7 @@ public sealed class OutputCache
     public void Set(CacheKey key, CachedResult result)
     {
         if (Mode == CacheMode.None) return;
-        _entries[key] = new Entry(result) { Generation = _generation };
+        _entries[key] = new Entry(result, _generation);
     }
 
     /// <summary>Starts a prompt: classic mode drops every entry the new prompt does not use.</summary>
@@ -70,10 +72,11 @@ public sealed class OutputCache
 
     public void Clear() => _entries.Clear();
 
-    private sealed class Entry(CachedResult result)
+    // A struct in the table: one object less per cached node (a long graph keeps one entry per node).
+    private struct Entry(CachedResult result, long generation)
     {
         public CachedResult Result { get; } = result;
-        public long Generation { get; set; }
+        public long Generation { get; set; } = generation;
     }
 }
 

@@ -42,7 +42,11 @@ internal sealed partial class RunState
         {
             try
             {
-                if (await RequestLazyInputsAsync(calls, args).ConfigureAwait(false)) return null;
+                if (await RequestLazyInputsAsync(calls, args).ConfigureAwait(false))
+                {
+                    _spareInputs = inputs;
+                    return null;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_interrupt.IsCancellationRequested)
             {
@@ -75,7 +79,12 @@ internal sealed partial class RunState
             }
         }
 
-        if (pending is null) return Complete(calls, outcomes);
+        if (pending is null)
+        {
+            var failure = Complete(calls, outcomes);
+            if (failure is null) _spareInputs = inputs;
+            return failure;
+        }
         // Async calls run on while other ready nodes execute (ComfyUI overlaps async nodes the same way).
         _inflight[AwaitCallsAsync(outcomes, pending)] = calls;
         return null;
@@ -271,7 +280,9 @@ internal sealed partial class RunState
 
     private Dictionary<string, IReadOnlyList<object?>> GatherInputs(PromptNode node, NodeDefinition definition)
     {
-        var inputs = new Dictionary<string, IReadOnlyList<object?>>(node.Inputs.Count, StringComparer.Ordinal);
+        var inputs = _spareInputs ?? new Dictionary<string, IReadOnlyList<object?>>(node.Inputs.Count, StringComparer.Ordinal);
+        _spareInputs = null;
+        inputs.Clear();
         foreach (var (name, value) in node.Inputs)
         {
             var spec = definition.Schema.FindInput(name);

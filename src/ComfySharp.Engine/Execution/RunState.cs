@@ -29,6 +29,9 @@ internal sealed partial class RunState
     private readonly JsonObject _uiOutputs = [];
     private readonly JsonObject _meta = [];
     private string? _currentNode;
+    // The gathered inputs of the last node that finished within its start, reused by the next: a node in flight or
+    // failed keeps its table (its failure reports it), so only those allocate one.
+    private Dictionary<string, IReadOnlyList<object?>>? _spareInputs;
 
     public RunState(PromptExecutor executor, PromptRun run, ExecutionScope scope, NodeRegistry registry, OutputCache cache,
         IExecutionEvents events, TimeProvider time, CancellationToken interrupt)
