@@ -84,8 +84,10 @@ public sealed class PromptQueue(IPromptStore store, IExecutionEvents events) : I
             _byId[item.PromptId] = item;
             remaining = RemainingLocked();
         }
-        _available.Release();
+        // Announced before the worker is signalled: once signalled it may take, run and finish this prompt before this
+        // thread goes on, and this status (the prompt queued) would then arrive after the one saying the queue is empty.
         events.QueueChanged(remaining);
+        _available.Release();
     }
 
     /// <summary>Waits for the next item, marks it running (durably) and returns it with its interrupt token.</summary>

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using ComfySharp.Engine.Execution;
+using ComfySharp.Engine.Nodes;
+using ComfySharp.Engine.Queue;
+
+namespace ComfySharp.Engine.Tests.Queue;
+
+public sealed class PromptQueueStatusTests
+{
+    [Fact]
+    public async Task The_enqueue_status_goes_out_before_a_waiting_worker_can_take_the_prompt()
+    {
+        var events = new StatusRecorder();
+        using var queue = new PromptQueue(new InMemoryPromptStore(), events);
+        events.Queue = queue;
+        var take = queue.TakeAsync(TestContext.Current.CancellationToken);
+
+        await queue.EnqueueAsync(new QueueItem(1, "p1", new JsonObject(), new JsonObject(), ["1"]), TestContext.Current.CancellationToken);
+        var (item, _) = await take;
+
+        Assert.Equal("p1", item.PromptId);
+        // The enqueue's status saw no running prompt, even while it waited for one; then the dequeue's status.
+        Assert.Equal([(1, false), (1, true)], events.Statuses);
+    }
+
+    private sealed class StatusRecorder : IExecutionEvents
+    {
+        private int _calls;
+
+        public PromptQueue? Queue { get; set; }
+        public List<(int Remaining, bool Running)> Statuses { get; } = [];
+
+        public void QueueChanged(int queueRemaining)
+        {
+            var queue = Queue!;
+            if (Interlocked.Increment(ref _calls) == 1) SpinWait.SpinUntil(() => queue.Running is not null, TimeSpan.FromMilliseconds(200));
+            lock (Statuses) Statuses.Add((queueRemaining, queue.Running is not null));
+        }
+
+        public void ExecutionStart(ExecutionScope scope, long timestamp) { }
+        public void ExecutionCached(ExecutionScope scope, IReadOnlyList<string> nodes, long timestamp) { }
+        public void Executing(ExecutionScope scope, string nodeId, string displayNodeId) { }
+        public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview) { }
+        public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) { }
+        public void ProgressText(ExecutionScope scope, string nodeId, string text) { }
+        public void Executed(ExecutionScope scope, string nodeId, string displayNodeId, JsonObject? output) { }
+        public void ExecutionSuccess(ExecutionScope scope, long timestamp) { }
+        public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked) { }
+        public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) { }
+        public void ExecutionDone(ExecutionScope scope) { }
+    }
+}
