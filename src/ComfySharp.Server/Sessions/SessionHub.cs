@@ -20,8 +20,6 @@ internal sealed partial class SessionHub : IExecutionEvents
 
     public int Count => _sessions.Count;
 
-    public IEnumerable<ClientSession> Sessions => _sessions.Values;
-
     /// <summary>Registers a session. A previous socket with the same sid is closed with a close frame (ComfyUI leaves it open, §3.1).</summary>
     public void Add(ClientSession session)
     {
