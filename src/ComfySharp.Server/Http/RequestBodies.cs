@@ -11,7 +11,9 @@ internal static class RequestBodies
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 4096 };
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4096 };
-    private const int MaxInitialBuffer = 64 << 20; // bytes rented up front for a declared Content-Length
+    // Bytes rented up front for a declared Content-Length; a larger body grows as it arrives, so a client that declares a
+    // large body and sends little does not make the server hold the memory.
+    private const int MaxInitialBuffer = 1 << 20;
 
     /// <summary>Parses the body; an empty body is <c>null</c>. Invalid JSON throws <see cref="JsonException"/>.</summary>
     public static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken ct)

@@ -39,22 +39,11 @@ public sealed class ProgressThrottleTests
         }
     }
 
-    private sealed class Recorder : IExecutionEvents
+    private sealed class Recorder : IgnoringEvents
     {
         public List<(double Value, bool Preview)> Forwarded { get; } = [];
-        public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview) =>
+        public override void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview) =>
             Forwarded.Add((value, preview is not null));
-        public void QueueChanged(int queueRemaining) { }
-        public void ExecutionStart(ExecutionScope scope, long timestamp) { }
-        public void ExecutionCached(ExecutionScope scope, IReadOnlyList<string> nodes, long timestamp) { }
-        public void Executing(ExecutionScope scope, string nodeId, string displayNodeId) { }
-        public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) { }
-        public void ProgressText(ExecutionScope scope, string nodeId, string text) { }
-        public void Executed(ExecutionScope scope, string nodeId, string displayNodeId, JsonObject? output) { }
-        public void ExecutionSuccess(ExecutionScope scope, long timestamp) { }
-        public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked) { }
-        public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) { }
-        public void ExecutionDone(ExecutionScope scope) { }
     }
 
     [Fact]

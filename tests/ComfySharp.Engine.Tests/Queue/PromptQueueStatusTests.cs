@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using ComfySharp.Engine.Execution;
-using ComfySharp.Engine.Nodes;
 using ComfySharp.Engine.Queue;
 
 namespace ComfySharp.Engine.Tests.Queue;
@@ -23,30 +21,19 @@ public sealed class PromptQueueStatusTests
         Assert.Equal([(1, false), (1, true)], events.Statuses);
     }
 
-    private sealed class StatusRecorder : IExecutionEvents
+    private sealed class StatusRecorder : IgnoringEvents
     {
         private int _calls;
 
         public PromptQueue? Queue { get; set; }
         public List<(int Remaining, bool Running)> Statuses { get; } = [];
 
-        public void QueueChanged(int queueRemaining)
+        public override void QueueChanged(int queueRemaining)
         {
             var queue = Queue!;
             if (Interlocked.Increment(ref _calls) == 1) SpinWait.SpinUntil(() => queue.Running is not null, TimeSpan.FromMilliseconds(200));
             lock (Statuses) Statuses.Add((queueRemaining, queue.Running is not null));
         }
 
-        public void ExecutionStart(ExecutionScope scope, long timestamp) { }
-        public void ExecutionCached(ExecutionScope scope, IReadOnlyList<string> nodes, long timestamp) { }
-        public void Executing(ExecutionScope scope, string nodeId, string displayNodeId) { }
-        public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview) { }
-        public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) { }
-        public void ProgressText(ExecutionScope scope, string nodeId, string text) { }
-        public void Executed(ExecutionScope scope, string nodeId, string displayNodeId, JsonObject? output) { }
-        public void ExecutionSuccess(ExecutionScope scope, long timestamp) { }
-        public void ExecutionError(ExecutionScope scope, JsonObject data, bool blocked) { }
-        public void ExecutionInterrupted(ExecutionScope scope, JsonObject data) { }
-        public void ExecutionDone(ExecutionScope scope) { }
     }
 }

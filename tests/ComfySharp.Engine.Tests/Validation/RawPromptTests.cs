@@ -124,10 +124,7 @@ public sealed class RawPromptTests
     [InlineData("""{"s": {"class_type": "PrimitiveString", "inputs": {"value": "x"}, "x": 1, "x": 2}}""")]
     public void Repeated_properties_are_not_read(string json)
     {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var reader = new Utf8JsonReader(bytes);
-        reader.Read();
-        Assert.False(RawPrompt.TryRead(bytes, ref reader, out _));
+        Assert.False(TryRead(json));
     }
 
     [Fact]
@@ -138,10 +135,7 @@ public sealed class RawPromptTests
             .Replace("NAME", name, StringComparison.Ordinal);
         Assert.Equal(1L, ReadAndValidate(once, null).Validated!.Nodes[0].Inputs[name]);
         var twice = """{"s": {"class_type": "PrimitiveString", "inputs": {"NAME": 1, "value": "x", "NAME": 2}}}""".Replace("NAME", name, StringComparison.Ordinal);
-        var bytes = Encoding.UTF8.GetBytes(twice);
-        var reader = new Utf8JsonReader(bytes);
-        reader.Read();
-        Assert.False(RawPrompt.TryRead(bytes, ref reader, out _));
+        Assert.False(TryRead(twice));
     }
 
     [Fact]
@@ -161,6 +155,14 @@ public sealed class RawPromptTests
     {
         var (raw, _) = ReadAndValidate(Chain, null);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Chain), raw!.ToJson()));
+    }
+
+    private static bool TryRead(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        return RawPrompt.TryRead(bytes, ref reader, out _);
     }
 
     private static (RawPrompt? Raw, ValidatedPrompt? Validated) ReadAndValidate(string json, IReadOnlyList<string>? targets)

@@ -127,7 +127,7 @@ public sealed class ClientSessionTests
     }
 
     /// <summary>A connection that records writes, or, stalled, takes none (a client that stopped reading).</summary>
-    private sealed class TestConnection(bool stalled) : Stream
+    private sealed class TestConnection(bool stalled) : WriteRecorderStream
     {
         private readonly Lock _lock = new();
         private readonly List<byte[]> _writes = [];
@@ -169,18 +169,5 @@ public sealed class ClientSessionTests
             }
             written.TrySetResult();
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
-        public override int Read(byte[] buffer, int offset, int count) => 0;
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => 0;
-        public override long Position { get; set; }
     }
 }

@@ -60,7 +60,7 @@ public sealed class CoalescingStreamTests
         Assert.Equal(expected, inner.Writes.SelectMany(w => w));
     }
 
-    internal sealed class RecordingStream : Stream
+    internal sealed class RecordingStream : WriteRecorderStream
     {
         public List<byte[]> Writes { get; } = [];
 
@@ -69,16 +69,5 @@ public sealed class CoalescingStreamTests
             Writes.Add(buffer.ToArray());
             return ValueTask.CompletedTask;
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => Writes.Add(buffer.AsSpan(offset, count).ToArray());
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => 0;
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => 0;
-        public override long Position { get; set; }
     }
 }
