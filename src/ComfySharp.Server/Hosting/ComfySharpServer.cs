@@ -142,9 +142,6 @@ public sealed class ComfySharpServer : IAsyncDisposable
         app.UseMiddleware<OriginMiddleware>();
         // protocol.md §1.2: every route also answers under /api.
         app.UsePathBase("/api");
-        // WebSocket frames of one burst leave in one write (Sessions/CoalescingStream).
-        app.Use(CoalescingUpgradeFeature.InstallAsync);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapComfyRoutes();
         return app;
     }

@@ -16,7 +16,7 @@ internal static partial class WebSocketEndpoint
     public static async Task HandleAsync(HttpContext context, SessionHub hub, PromptQueue queue, ServerFeatures features,
         IOptions<ServerOptions> options, ILogger<SessionHub> logger)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (WebSocketHandshake.Upgrade(context) is not { } upgrade)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("Expected a WebSocket upgrade request.", context.RequestAborted);
@@ -33,9 +33,10 @@ internal static partial class WebSocketEndpoint
         if (hub.ExecutingFor(sid) is { } executing) session.Post(OutboundFrame.Event(executing));
         hub.Add(session);
         WebSocket socket;
+        CoalescingStream connection;
         try
         {
-            socket = await context.WebSockets.AcceptWebSocketAsync();
+            (socket, connection) = await WebSocketHandshake.AcceptAsync(context, upgrade);
         }
         catch
         {
@@ -45,7 +46,7 @@ internal static partial class WebSocketEndpoint
             throw;
         }
         using var _ = socket;
-        session.Attach(socket, context.Features.Get<CoalescingUpgradeFeature>()?.Stream);
+        session.Attach(socket, connection);
         LogConnected(logger, sid);
 
         var writer = session.StartWriter(context.RequestAborted);
