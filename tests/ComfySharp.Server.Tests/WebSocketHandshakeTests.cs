@@ -15,29 +15,22 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    [Fact]
-    public async Task A_valid_handshake_gets_101_with_the_accept_key_then_the_status_frame()
+    [Theory]
+    [InlineData("Upgrade", "websocket")]
+    [InlineData("keep-alive, upgrade", "WebSocket")] // tokens match in any case and inside lists
+    public async Task A_valid_handshake_gets_101_with_the_accept_key_then_the_status_frame(string connection, string upgrade)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (head, stream, client) = await SendAsync(Request("Upgrade", "websocket", "13", ExampleKey), ct);
-        using var _ = client;
+        using var client = await ConnectAsync(ct);
+        var head = await SendAsync(client, Request(connection, upgrade, "13", ExampleKey), ct);
         Assert.StartsWith("HTTP/1.1 101", head);
         Assert.Contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n", head);
         Assert.Contains("Upgrade: websocket\r\n", head, StringComparison.OrdinalIgnoreCase);
         // The first frame: an unmasked text frame (FIN + opcode 1) holding the status event.
         var first = new byte[2];
-        await stream.ReadExactlyAsync(first, ct);
+        await client.GetStream().ReadExactlyAsync(first, ct);
         Assert.Equal(0x81, first[0]);
         Assert.Equal(0, first[1] & 0x80);
-    }
-
-    [Fact]
-    public async Task Header_tokens_match_in_any_case_and_inside_lists()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var (head, _, client) = await SendAsync(Request("keep-alive, upgrade", "WebSocket", "13", ExampleKey), ct);
-        using var _ = client;
-        Assert.StartsWith("HTTP/1.1 101", head);
     }
 
     [Theory]
@@ -50,9 +43,8 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
     public async Task An_invalid_handshake_gets_400_and_no_upgrade(string connection, string upgrade, string version, string? key)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (head, _, client) = await SendAsync(Request(connection, upgrade, version, key), ct);
-        using var _ = client;
-        Assert.StartsWith("HTTP/1.1 400", head);
+        using var client = await ConnectAsync(ct);
+        Assert.StartsWith("HTTP/1.1 400", await SendAsync(client, Request(connection, upgrade, version, key), ct));
     }
 
     [Fact]
@@ -68,11 +60,16 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
         $"Connection: {connection}\r\nUpgrade: {upgrade}\r\nSec-WebSocket-Version: {version}\r\n" +
         (key is null ? "" : $"Sec-WebSocket-Key: {key}\r\n") + "\r\n";
 
-    /// <summary>Sends <paramref name="request"/> and reads the response head (up to the blank line).</summary>
-    private async Task<(string Head, NetworkStream Stream, TcpClient Client)> SendAsync(string request, CancellationToken ct)
+    private async Task<TcpClient> ConnectAsync(CancellationToken ct)
     {
         var client = new TcpClient();
         await client.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port, ct);
+        return client;
+    }
+
+    /// <summary>Sends <paramref name="request"/> and reads the response head (up to the blank line).</summary>
+    private static async Task<string> SendAsync(TcpClient client, string request, CancellationToken ct)
+    {
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request), ct);
         var head = new StringBuilder();
@@ -82,6 +79,6 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
             await stream.ReadExactlyAsync(one, ct);
             head.Append((char)one[0]);
         }
-        return (head.ToString(), stream, client);
+        return head.ToString();
     }
 }
