@@ -81,7 +81,18 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await using var server = await ComfySharpServer.StartAsync(options, ct: ct);
+            ComfySharpServer server;
+            try
+            {
+                server = await ComfySharpServer.StartAsync(options, ct: ct);
+            }
+            catch (IOException ex)
+            {
+                // The port or the database is taken: say which, without a stack trace.
+                await Console.Error.WriteLineAsync("Cannot start: " + ex.Message);
+                return 1;
+            }
+            await using var _ = server;
             var elapsed = Stopwatch.GetElapsedTime(started);
             foreach (var address in server.Addresses)
             {

@@ -8,7 +8,8 @@ namespace ComfySharp.Storage.Sqlite;
 /// <summary>The stored form of a queue item: its tuple fields as one JSON object (attempts live in their own column).</summary>
 internal static class QueueItemJson
 {
-    public static string Write(QueueItem item)
+    /// <summary>The row's UTF-8 JSON, bound to SQLite as it is (no string in between).</summary>
+    public static byte[] Write(QueueItem item)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
@@ -30,10 +31,10 @@ internal static class QueueItemJson
             }
             w.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
-    public static QueueItem Read(string json, int attempts)
+    public static QueueItem Read(ReadOnlySpan<byte> json, int attempts)
     {
         var o = JsonNode.Parse(json)!.AsObject();
         var outputs = new List<string>();

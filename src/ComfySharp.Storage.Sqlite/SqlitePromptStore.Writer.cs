@@ -1,4 +1,4 @@
-using System.Globalization;
+using ComfySharp.Engine.Queue;
 using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
@@ -6,7 +6,7 @@ namespace ComfySharp.Storage.Sqlite;
 public sealed partial class SqlitePromptStore
 {
     /// <summary>Runs a batch the queue gave the calling thread (nobody else was committing).</summary>
-    private void RunHere(List<WriteOp> batch)
+    private void RunHere(List<StoreOp> batch)
     {
         try
         {
@@ -19,13 +19,13 @@ public sealed partial class SqlitePromptStore
     }
 
     /// <summary>
-    /// The writer thread: takes every waiting write, runs them in one transaction, commits, then releases their callers.
+    /// The writer thread: takes every waiting op, runs them in one transaction, commits, then releases their callers.
     /// A thread of its own, because a commit blocks in the file system and the batches follow each other back to back.
     /// </summary>
     private void WriterLoop()
     {
-        // RunBatch never throws: a write that cannot commit fails on its own, and the thread lives until the store closes.
-        var batch = new List<WriteOp>(64);
+        // RunBatch never throws: an op that cannot commit fails on its own, and the thread lives until the store closes.
+        var batch = new List<StoreOp>(64);
         while (_writes.TakeForWriter(ref batch))
         {
             RunBatch(batch);
@@ -34,19 +34,19 @@ public sealed partial class SqlitePromptStore
         _writerEnded.TrySetResult();
     }
 
-    private void RunBatch(List<WriteOp> batch)
+    private void RunBatch(List<StoreOp> batch)
     {
         try
         {
-            _commands.Begin.ExecuteNonQuery();
+            _statements.Begin.Run();
             foreach (var op in batch) Apply(op);
-            _commands.Commit.ExecuteNonQuery();
+            _statements.Commit.Run();
             foreach (var op in batch) Settle(op);
         }
         catch (Exception)
         {
-            // One write failed (or the commit did): nothing of the batch stands. Run each write in its own transaction so
-            // that only the failing ones fail.
+            // One op failed (or the commit did): nothing of the batch stands. Run each op in its own transaction so that
+            // only the failing ones fail.
             RollBack();
             foreach (var op in batch) RunAlone(op);
             return;
@@ -54,13 +54,13 @@ public sealed partial class SqlitePromptStore
         foreach (var op in batch) op.Done.TrySetResult();
     }
 
-    private void RunAlone(WriteOp op)
+    private void RunAlone(StoreOp op)
     {
         try
         {
-            _commands.Begin.ExecuteNonQuery();
+            _statements.Begin.Run();
             Apply(op);
-            _commands.Commit.ExecuteNonQuery();
+            _statements.Commit.Run();
             Settle(op);
         }
         catch (Exception ex)
@@ -77,7 +77,7 @@ public sealed partial class SqlitePromptStore
     {
         try
         {
-            _commands.Rollback.ExecuteNonQuery();
+            _statements.Rollback.Run();
         }
         catch (SqliteException)
         {
@@ -85,7 +85,7 @@ public sealed partial class SqlitePromptStore
         }
         try
         {
-            LoadRowMaps(_writer);
+            LoadRowMaps();
         }
         catch (SqliteException)
         {
@@ -94,115 +94,159 @@ public sealed partial class SqlitePromptStore
         }
     }
 
-    private void Apply(WriteOp op)
+    private void Apply(StoreOp op)
     {
-        var c = _commands;
+        var s = _statements;
         switch (op.Kind)
         {
-            case WriteKind.AddPending:
+            case StoreOpKind.AddPending:
             {
                 var item = op.Item!;
                 if (_queueRows.TryGetValue(item.PromptId, out var existing))
                 {
-                    Run(c.UpdatePending, existing.Row, item.Number, op.Json, item.Attempts);
+                    s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts).Run();
                     _queueRows[item.PromptId] = existing with { Running = false };
                 }
                 else
                 {
-                    var row = Scalar(c.InsertPending, item.PromptId, item.Number, op.Json, item.Attempts);
+                    var row = s.InsertPending.Bind(1, item.PromptId).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts).RunInt64();
                     _queueRows[item.PromptId] = new QueueRow(row, false);
                 }
                 break;
             }
-            case WriteKind.MarkRunning:
+            case StoreOpKind.MarkRunning:
                 if (_queueRows.TryGetValue(op.PromptId!, out var started))
                 {
-                    Run(c.MarkRunning, started.Row);
+                    s.MarkRunning.Bind(1, started.Row).Run();
                     _queueRows[op.PromptId!] = started with { Running = true };
                 }
                 break;
-            case WriteKind.RemovePending:
+            case StoreOpKind.RemovePending:
                 foreach (var id in op.PromptIds!)
                 {
                     if (!_queueRows.TryGetValue(id, out var queued) || IsRunning(id, queued)) continue;
-                    Run(c.DeleteQueued, queued.Row);
+                    s.DeleteQueued.Bind(1, queued.Row).Run();
                     _queueRows.Remove(id);
                 }
                 break;
-            case WriteKind.ClearPending:
+            case StoreOpKind.ClearPending:
                 foreach (var (id, queued) in _queueRows)
                 {
                     if (IsRunning(id, queued)) continue;
-                    Run(c.DeleteQueued, queued.Row);
+                    s.DeleteQueued.Bind(1, queued.Row).Run();
                     _queueRows.Remove(id);
                 }
                 break;
-            case WriteKind.Complete:
+            case StoreOpKind.Complete:
                 Complete(op.PromptId!, op.Record!, op.Cap);
                 break;
-            case WriteKind.DeleteHistory:
+            case StoreOpKind.DeleteHistory:
+                // Hidden rows go first: with fewer rows after the delete, the newest of them would become visible again.
+                if (_history.Hidden > 0) TrimHidden();
                 foreach (var id in op.PromptIds!)
                 {
-                    if (!_historyRows.TryRemove(id, out var seq)) continue;
-                    Run(c.DeleteHistory, seq);
-                    _historyCount--;
+                    if (_history.Remove(id, out var seq)) s.DeleteHistory.Bind(1, seq).Run();
                 }
                 break;
-            case WriteKind.ClearHistory:
-                c.ClearHistory.ExecuteNonQuery();
-                _historyRows.Clear();
-                _historyCount = 0;
+            case StoreOpKind.ClearHistory:
+                s.ClearHistory.Run();
+                _history.Clear();
+                break;
+            case StoreOpKind.ReadQueue:
+                op.Items = ReadQueue();
+                break;
+            case StoreOpKind.ReadHistory:
+                // Hidden rows are the oldest: positions count from the first visible one.
+                s.ReadHistory.Bind(1, op.Limit ?? -1).Bind(2, (long)op.Offset + _history.Hidden);
+                op.Records = ReadRecords(s.ReadHistory);
+                break;
+            case StoreOpKind.GetHistory:
+                if (_history.TryGetVisible(op.PromptId!, out var found))
+                {
+                    s.GetHistory.Bind(1, found);
+                    op.Records = ReadRecords(s.GetHistory);
+                }
                 break;
         }
     }
 
-    private void Complete(string promptId, Engine.Queue.HistoryRecord record, int cap)
+    private void Complete(string promptId, HistoryRecord record, int cap)
     {
-        var c = _commands;
-        if (_queueRows.Remove(promptId, out var queued)) Run(c.DeleteQueued, queued.Row);
-        // A re-used prompt id keeps its row and so its position in history.
-        if (_historyRows.TryGetValue(record.PromptId, out var seq))
+        var s = _statements;
+        if (_queueRows.Remove(promptId, out var queued)) s.DeleteQueued.Bind(1, queued.Row).Run();
+        _history.Cap = cap;
+        // A re-used prompt id keeps its row and so its position in history; one whose row is hidden (past the cap) is gone
+        // for every reader, so it comes back as a new entry.
+        if (_history.TryGetVisible(record.PromptId, out var seq))
         {
-            Run(c.UpdateHistory, seq, record.Number, record.CompletedAtMs, record.Json);
+            s.UpdateHistory.Bind(1, seq).Bind(2, record.Number).Bind(3, record.CompletedAtMs).BindUtf8(4, record.Utf8Json).Run();
+            return;
         }
-        else
+        if (_history.Remove(record.PromptId, out var hidden)) s.DeleteHistory.Bind(1, hidden).Run();
+        _history.Add(record.PromptId, s.InsertHistory.Bind(1, record.PromptId).Bind(2, record.Number).Bind(3, record.CompletedAtMs)
+            .BindUtf8(4, record.Utf8Json).RunInt64());
+        if (_history.NeedsTrim) TrimHidden();
+    }
+
+    /// <summary>Deletes every hidden row at once (<see cref="HistoryIndex"/>).</summary>
+    private void TrimHidden()
+    {
+        var trim = _statements.TrimHistory.Bind(1, _history.FirstVisible);
+        var trimmed = new List<string>(_history.Hidden);
+        try
         {
-            _historyRows[record.PromptId] = Scalar(c.InsertHistory, record.PromptId, record.Number, record.CompletedAtMs, record.Json);
-            _historyCount++;
+            while (trim.Step()) trimmed.Add(trim.Text(0));
         }
-        while (_historyCount > cap && c.TrimOldestHistory.ExecuteScalar() is string trimmed)
+        finally
         {
-            _historyRows.TryRemove(trimmed, out _);
-            _historyCount--;
+            trim.Reset();
         }
+        _history.Trimmed(trimmed);
+    }
+
+    /// <summary>The queue in order, each item with the attempts its row holds plus those only the running marker holds.</summary>
+    private List<QueueItem> ReadQueue()
+    {
+        var read = _statements.ReadQueue;
+        var items = new List<QueueItem>();
+        try
+        {
+            while (read.Step())
+            {
+                var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(1));
+                items.Add(_markedAttempts.TryGetValue(item.PromptId, out var marked) ? item with { Attempts = item.Attempts + marked } : item);
+            }
+        }
+        finally
+        {
+            read.Reset();
+        }
+        return items;
+    }
+
+    private static List<HistoryRecord> ReadRecords(Statement read)
+    {
+        var records = new List<HistoryRecord>();
+        try
+        {
+            while (read.Step()) records.Add(new HistoryRecord(read.Text(0), read.Double(1), read.Int64(2), read.Utf8(3).ToArray()));
+        }
+        finally
+        {
+            read.Reset();
+        }
+        return records;
     }
 
     /// <summary>
     /// After its commit: a completed or re-added item's attempts are in its row (or it has none), so the marker's count
     /// for it goes. Not inside the transaction: a batch that rolls back must leave the count where it was.
     /// </summary>
-    private void Settle(WriteOp op)
+    private void Settle(StoreOp op)
     {
-        if (op.Kind == WriteKind.Complete) _markedAttempts.TryRemove(op.PromptId!, out _);
-        else if (op.Kind == WriteKind.AddPending) _markedAttempts.TryRemove(op.Item!.PromptId, out _);
+        if (op.Kind == StoreOpKind.Complete) _markedAttempts.TryRemove(op.PromptId!, out _);
+        else if (op.Kind == StoreOpKind.AddPending) _markedAttempts.TryRemove(op.Item!.PromptId, out _);
     }
 
     private bool IsRunning(string promptId, QueueRow row) => row.Running || _markedAttempts.ContainsKey(promptId);
-
-    private static void Run(SqliteCommand command, params ReadOnlySpan<object?> values)
-    {
-        Bind(command, values);
-        command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(SqliteCommand command, params ReadOnlySpan<object?> values)
-    {
-        Bind(command, values);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static void Bind(SqliteCommand command, ReadOnlySpan<object?> values)
-    {
-        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
-    }
 }

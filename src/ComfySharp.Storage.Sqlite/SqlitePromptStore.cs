@@ -15,15 +15,20 @@ namespace ComfySharp.Storage.Sqlite;
 /// The tables are keyed by rowid only; the prompt id → rowid maps live in memory (loaded at open, kept by the batches),
 /// so a write touches one B-tree per table instead of also a text index.
 /// </summary>
+/// <remarks>
+/// The one connection holds the file exclusively (<c>locking_mode=EXCLUSIVE</c>, set before WAL is first used): SQLite then
+/// keeps the WAL index in its own memory instead of a shared-memory file and takes no file lock per transaction, which were
+/// six <c>fcntl</c> calls a commit. Reads therefore go through the same queue as writes, in order with them. Another
+/// process cannot open the database while the server runs (a second server on the same file is refused instead of racing).
+/// </remarks>
 public sealed partial class SqlitePromptStore : IPromptStore
 {
     private const int SchemaVersion = 2;
 
-    private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
+    private readonly SqliteConnection _connection;
     private readonly WriteQueue _writes = new();
     private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly WriteCommands _commands;
+    private readonly Statements _statements;
     private readonly RunningMarker _marker;
 
     // Written only by whoever runs the current batch (one at a time, WriteQueue's turn), and by the constructor.
@@ -31,101 +36,107 @@ public sealed partial class SqlitePromptStore : IPromptStore
     // Attempts that only the running marker holds (MarkRunningAsync writes no row): added when a prompt starts, dropped
     // when it completes. An id here is running, so delete and clear leave it. After a crash the marker alone counts it.
     private readonly ConcurrentDictionary<string, int> _markedAttempts = new(StringComparer.Ordinal);
-    // Written by the batches; read by history lookups on any thread.
-    private readonly ConcurrentDictionary<string, long> _historyRows = new(StringComparer.Ordinal);
-    private int _historyCount;
+    private readonly HistoryIndex _history = new();
 
-    private SqlitePromptStore(string connectionString, SqliteConnection writer, RunningMarker marker)
+    private SqlitePromptStore(SqliteConnection connection, RunningMarker marker)
     {
-        _connectionString = connectionString;
         _marker = marker;
-        _writer = writer;
-        LoadRowMaps(writer);
-        _commands = new WriteCommands(writer);
+        _connection = connection;
+        _statements = new Statements(connection.Handle!);
+        LoadRowMaps();
         new Thread(WriterLoop) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
     public string Path { get; private init; } = "";
 
-    public static async ValueTask<SqlitePromptStore> OpenAsync(string path, CancellationToken ct)
+    /// <summary>Opens (or creates) the database, with ComfyUI's history cap (<see cref="PromptQueue.HistoryCap"/>).</summary>
+    /// <exception cref="IOException">Another process holds the database (another server on the same base directory).</exception>
+    /// <exception cref="SqliteException">The file is not a database SQLite can open.</exception>
+    public static ValueTask<SqlitePromptStore> OpenAsync(string path, CancellationToken ct) => OpenAsync(path, PromptQueue.HistoryCap, ct);
+
+    /// <param name="path">The database file.</param>
+    /// <param name="historyCap">How many history entries reads show until a write gives another cap.</param>
+    /// <param name="ct">Cancels the opening.</param>
+    public static async ValueTask<SqlitePromptStore> OpenAsync(string path, int historyCap, CancellationToken ct)
     {
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        var writer = new SqliteConnection(connectionString);
+        // Not pooled: closing must release the file (the exclusive lock goes with the connection). A file another process
+        // holds is reported after a short wait instead of the default 30 s.
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 2,
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
         try
         {
-            await writer.OpenAsync(ct);
-            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;", ct);
-            await StoreSchema.MigrateAsync(writer, SchemaVersion, ct);
+            await connection.OpenAsync(ct);
+            await ExecuteAsync(connection, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", ct);
+            await StoreSchema.MigrateAsync(connection, SchemaVersion, ct);
             // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
             // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
             // running; if its attempt had not been committed yet (still not marked running), it is counted now.
             var marker = RunningMarker.Open(full + "-running");
             if (marker.Read() is { } wasRunning)
             {
-                await using var counting = writer.CreateCommand();
+                await using var counting = connection.CreateCommand();
                 counting.CommandText = "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = $id AND running = 0";
                 counting.Parameters.AddWithValue("$id", wasRunning);
                 await counting.ExecuteNonQueryAsync(ct);
             }
-            await ExecuteAsync(writer, "UPDATE queue SET running = 0 WHERE running = 1", ct);
+            await ExecuteAsync(connection, "UPDATE queue SET running = 0 WHERE running = 1", ct);
             marker.Clear();
-            return new SqlitePromptStore(connectionString, writer, marker) { Path = full };
+            var store = new SqlitePromptStore(connection, marker) { Path = full };
+            store._history.Cap = historyCap;
+            return store;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            await connection.DisposeAsync();
+            throw new IOException($"The database {full} is in use by another process (another ComfySharp server with the same base " +
+                "directory or --database?). Stop it or give this server a database of its own.", ex);
         }
         catch
         {
-            // Not back into the pool: a refused file must be opened afresh next time.
-            SqliteConnection.ClearPool(writer);
-            await writer.DisposeAsync();
+            await connection.DisposeAsync();
             throw;
         }
     }
 
-    /// <summary>Reads prompt id → rowid for both tables from what is committed.</summary>
-    private void LoadRowMaps(SqliteConnection connection)
+    /// <summary>Reads prompt id → rowid for both tables from the file.</summary>
+    private void LoadRowMaps()
     {
+        var s = _statements;
         _queueRows.Clear();
-        using (var command = connection.CreateCommand())
+        try
         {
-            command.CommandText = "SELECT prompt_id, row, running FROM queue";
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) _queueRows[reader.GetString(0)] = new QueueRow(reader.GetInt64(1), reader.GetInt64(2) != 0);
+            while (s.QueueRows.Step()) _queueRows[s.QueueRows.Text(0)] = new QueueRow(s.QueueRows.Int64(1), s.QueueRows.Int64(2) != 0);
+        }
+        finally
+        {
+            s.QueueRows.Reset();
         }
         var history = new Dictionary<string, long>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        try
         {
-            command.CommandText = "SELECT prompt_id, seq FROM history";
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) history[reader.GetString(0)] = reader.GetInt64(1);
+            while (s.HistoryRows.Step()) history[s.HistoryRows.Text(0)] = s.HistoryRows.Int64(1);
         }
-        foreach (var id in _historyRows.Keys)
+        finally
         {
-            if (!history.ContainsKey(id)) _historyRows.TryRemove(id, out _);
+            s.HistoryRows.Reset();
         }
-        foreach (var (id, seq) in history) _historyRows[id] = seq;
-        _historyCount = history.Count;
+        _history.Load(history);
     }
 
     public async ValueTask<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct)
     {
-        // Attempts are committed behind the marker; let the writer catch up first.
-        await Enqueue(new WriteOp(WriteKind.Barrier));
-        await using var connection = await OpenReaderAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT item, attempts FROM queue ORDER BY number, prompt_id";
-        var items = new List<QueueItem>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var item = QueueItemJson.Read(reader.GetString(0), reader.GetInt32(1));
-            items.Add(_markedAttempts.TryGetValue(item.PromptId, out var marked) ? item with { Attempts = item.Attempts + marked } : item);
-        }
-        return items;
+        var op = new StoreOp(StoreOpKind.ReadQueue);
+        await Enqueue(op);
+        return op.Items!;
     }
 
     public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
+        Enqueue(new StoreOp(StoreOpKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
 
     /// <summary>
     /// Durable when it returns: the marker file names the prompt (one write), and the next open counts the attempt if the
@@ -133,76 +144,56 @@ public sealed partial class SqlitePromptStore : IPromptStore
     /// </summary>
     public ValueTask MarkRunningAsync(string promptId, CancellationToken ct)
     {
-        if (!_marker.TryWrite(promptId)) return Enqueue(new WriteOp(WriteKind.MarkRunning) { PromptId = promptId });
+        if (!_marker.TryWrite(promptId)) return Enqueue(new StoreOp(StoreOpKind.MarkRunning) { PromptId = promptId });
         _markedAttempts.AddOrUpdate(promptId, 1, static (_, n) => n + 1);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask RemovePendingAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.RemovePending) { PromptIds = promptIds });
+        Enqueue(new StoreOp(StoreOpKind.RemovePending) { PromptIds = promptIds });
 
-    public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearPending));
+    public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new StoreOp(StoreOpKind.ClearPending));
 
     public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: callerWaits);
+        Enqueue(new StoreOp(StoreOpKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: callerWaits);
 
-    public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(Volatile.Read(ref _historyCount));
+    public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(_history.VisibleCount);
 
     public async ValueTask<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(int offset, int? limit, CancellationToken ct)
     {
-        await using var connection = await OpenReaderAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history ORDER BY seq LIMIT $limit OFFSET $offset";
-        command.Parameters.AddWithValue("$limit", limit ?? -1);
-        command.Parameters.AddWithValue("$offset", Math.Max(0, offset));
-        var records = new List<HistoryRecord>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) records.Add(ReadRecord(reader));
-        return records;
+        var op = new StoreOp(StoreOpKind.ReadHistory) { Offset = Math.Max(0, offset), Limit = limit };
+        await Enqueue(op);
+        return op.Records!;
     }
 
     public async ValueTask<HistoryRecord?> GetHistoryAsync(string promptId, CancellationToken ct)
     {
-        // The map may name a row a running batch adds or removes; the read sees what is committed either way.
-        if (!_historyRows.TryGetValue(promptId, out var seq)) return null;
-        await using var connection = await OpenReaderAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT prompt_id, number, completed_at_ms, json FROM history WHERE seq = $seq";
-        command.Parameters.AddWithValue("$seq", seq);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadRecord(reader) : null;
+        // Unknown ids need no turn; a known one is looked up again when the read runs (it may have been replaced or hidden).
+        if (!_history.TryGetRow(promptId, out _)) return null;
+        var op = new StoreOp(StoreOpKind.GetHistory) { PromptId = promptId };
+        await Enqueue(op);
+        return op.Records is [var record] ? record : null;
     }
 
     public ValueTask DeleteHistoryAsync(IReadOnlyCollection<string> promptIds, CancellationToken ct) =>
-        Enqueue(new WriteOp(WriteKind.DeleteHistory) { PromptIds = promptIds });
+        Enqueue(new StoreOp(StoreOpKind.DeleteHistory) { PromptIds = promptIds });
 
-    public ValueTask ClearHistoryAsync(CancellationToken ct) => Enqueue(new WriteOp(WriteKind.ClearHistory));
+    public ValueTask ClearHistoryAsync(CancellationToken ct) => Enqueue(new StoreOp(StoreOpKind.ClearHistory));
 
     public async ValueTask DisposeAsync()
     {
         _writes.Complete();
         await _writerEnded.Task.ConfigureAwait(false);
-        _commands.Dispose();
-        await _writer.DisposeAsync();
+        _statements.Dispose();
+        await _connection.DisposeAsync();
         _marker.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
-    }
-
-    private static HistoryRecord ReadRecord(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetString(3));
-
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        return connection;
     }
 
     /// <param name="mayRunHere">
     /// False for the worker's history entries while prompts wait: the worker goes on with the next prompt instead of
     /// waiting for the commit.
     /// </param>
-    private ValueTask Enqueue(WriteOp op, bool mayRunHere = true)
+    private ValueTask Enqueue(StoreOp op, bool mayRunHere = true)
     {
         if (_writes.Add(op, mayRunHere) is { } batch) RunHere(batch);
         return new ValueTask(op.Done.Task);

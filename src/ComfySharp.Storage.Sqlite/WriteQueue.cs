@@ -17,7 +17,7 @@ internal sealed class WriteQueue
     }
 
     private readonly object _gate = new();
-    private List<WriteOp> _pending = new(64);
+    private List<StoreOp> _pending = new(64);
     private Turn _turn;
     private bool _completed;
 
@@ -26,7 +26,7 @@ internal sealed class WriteQueue
     /// that the caller must run now and then pass to <see cref="CallerDone"/>; otherwise null, and the writer thread
     /// commits it. Throws once the store is closing.
     /// </summary>
-    public List<WriteOp>? Add(WriteOp op, bool mayRunHere)
+    public List<StoreOp>? Add(StoreOp op, bool mayRunHere)
     {
         lock (_gate)
         {
@@ -41,7 +41,7 @@ internal sealed class WriteQueue
             }
             _turn = Turn.Caller;
             var batch = _pending;
-            _pending = new List<WriteOp>(64);
+            _pending = new List<StoreOp>(64);
             return batch;
         }
     }
@@ -76,7 +76,7 @@ internal sealed class WriteQueue
     /// <paramref name="batch"/> (which must be empty; it is swapped with the queue's list). False once the queue is
     /// completed and everything accepted has been taken.
     /// </summary>
-    public bool TakeForWriter(ref List<WriteOp> batch)
+    public bool TakeForWriter(ref List<StoreOp> batch)
     {
         lock (_gate)
         {

@@ -139,6 +139,24 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Empty(queue["queue_pending"]!.AsArray());
     }
 
+    [Fact]
+    public async Task A_second_server_on_the_same_database_exits_with_a_clear_error_and_the_first_keeps_serving()
+    {
+        // The store holds its database exclusively; a second server must say so and stop, not wait or share the file.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Overall);
+        var ct = timeout.Token;
+        await using var first = await ServerProcess.StartAsync(_folder, ct);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(_folder, ct));
+        Assert.Contains("Cannot start: The database", refused.Message);
+        Assert.Contains("is in use by another process", refused.Message);
+        Assert.DoesNotContain("   at ", refused.Message);
+
+        using var ws = await first.ConnectAsync(ClientId, ct);
+        var id = await first.QueueAsync(Trivial("after the refusal"), ClientId, ct);
+        Assert.Equal("success", (string?)(await first.WaitForHistoryAsync(ws, id, ct))["status"]!["status_str"]);
+    }
+
     private static string? RunningId(JsonObject queue) =>
         queue["queue_running"]!.AsArray() is { Count: > 0 } running ? (string?)running[0]![1] : null;
 

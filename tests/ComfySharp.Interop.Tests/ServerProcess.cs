@@ -32,7 +32,12 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
         };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Append(line); };
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException("The server exited before listening:\n" + Log));
+        _process.Exited += (_, _) =>
+        {
+            // Waits for the redirected output to be read to its end, so the log holds the server's last words.
+            _process.WaitForExit();
+            _listening.TrySetException(new InvalidOperationException("The server exited before listening:\n" + Log));
+        };
     }
 
     public Uri BaseAddress { get; private set; } = null!;

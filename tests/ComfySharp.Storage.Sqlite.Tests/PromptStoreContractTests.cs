@@ -318,7 +318,7 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         // Queued together so that they share a batch: the middle one cannot be written (no JSON).
         var writes = new List<Task>();
         for (var i = 0; i < 50; i++) writes.Add(Store.AddPendingAsync(Item(i, "before-" + i), ct).AsTask());
-        var failing = Store.CompleteAsync("bad", new HistoryRecord("bad", 0, 1, null!), 100, callerWaits: false, ct).AsTask();
+        var failing = Store.CompleteAsync("bad", new HistoryRecord("bad", 0, 1, (byte[])null!), 100, callerWaits: false, ct).AsTask();
         for (var i = 0; i < 50; i++) writes.Add(Store.CompleteAsync("after-" + i, Record("after-" + i), 100, callerWaits: false, ct).AsTask());
         await Task.WhenAll(writes);
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
@@ -348,6 +348,74 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         Assert.Equal(["h3", "h4", "h0"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
         Assert.Equal(Record("h0", "again").Json, (await Store.GetHistoryAsync("h0", ct))!.Json);
         Assert.Equal(3, await Store.CountHistoryAsync(ct));
+    }
+
+    [Fact]
+    public async Task History_past_the_cap_is_hidden_at_once_and_deleted_in_bulk()
+    {
+        // Rows past the cap stay in the file until more than HistoryIndex.Slack have gathered, but no read ever shows them.
+        var ct = TestContext.Current.CancellationToken;
+        const int cap = 10;
+        var total = cap + HistoryIndex.Slack;
+        for (var i = 0; i < total; i++) await Store.CompleteAsync("h" + i, Record("h" + i), cap, callerWaits: i % 2 == 0, ct);
+        string[] newest = [.. Enumerable.Range(total - cap, cap).Select(i => "h" + i)];
+        await AssertVisible(Store, newest);
+        Assert.Equal(total, await RowsInFileAsync(ct));
+
+        // Hidden rows stay hidden after a restart.
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, cap, ct))
+        {
+            await AssertVisible(reopened, newest);
+            // One more hidden row than the slack: they are deleted together.
+            await reopened.CompleteAsync("last", Record("last"), cap, callerWaits: true, ct);
+            await AssertVisible(reopened, [.. newest[1..], "last"]);
+        }
+        Assert.Equal(cap, await RowsInFileAsync(ct));
+        await InitializeAsync();
+
+        async Task AssertVisible(IPromptStore store, string[] ids)
+        {
+            Assert.Equal(ids.Length, await store.CountHistoryAsync(ct));
+            Assert.Equal(ids, (await store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+            Assert.Equal(ids[2..5], (await store.ReadHistoryAsync(2, 3, ct)).Select(r => r.PromptId));
+            Assert.Null(await store.GetHistoryAsync("h0", ct));
+            Assert.Null(await store.GetHistoryAsync("h" + (total - cap - 1), ct));
+            Assert.Equal(Record(ids[0]).Json, (await store.GetHistoryAsync(ids[0], ct))!.Json);
+        }
+    }
+
+    [Fact]
+    public async Task Deleting_an_entry_while_rows_are_hidden_brings_none_of_them_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 5; i++) await Store.CompleteAsync("h" + i, Record("h" + i), 3, callerWaits: false, ct);
+        await Store.DeleteHistoryAsync(["h3"], ct);
+        Assert.Equal(["h2", "h4"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+        Assert.Equal(2, await Store.CountHistoryAsync(ct));
+        Assert.Null(await Store.GetHistoryAsync("h1", ct));
+        await Store.CompleteAsync("h5", Record("h5"), 3, callerWaits: false, ct);
+        Assert.Equal(["h2", "h4", "h5"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+    }
+
+    [Fact]
+    public async Task A_second_store_on_the_same_file_is_refused_while_the_first_is_open()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.CompleteAsync("kept", Record("kept"), 100, callerWaits: true, ct);
+        var refused = await Assert.ThrowsAsync<IOException>(async () => await SqlitePromptStore.OpenAsync(DatabasePath, ct));
+        Assert.Contains("in use by another process", refused.Message);
+        Assert.NotNull(await Store.GetHistoryAsync("kept", ct));
+    }
+
+    /// <summary>History rows in the file, hidden ones included; the store must be closed (it holds the file exclusively).</summary>
+    private async Task<long> RowsInFileAsync(CancellationToken ct)
+    {
+        await Store.DisposeAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM history";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     [Fact]

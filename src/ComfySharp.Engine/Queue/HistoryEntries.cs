@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
@@ -50,6 +49,6 @@ public static class HistoryEntries
             outcome.Meta.WriteTo(w);
             w.WriteEndObject();
         }
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), buffer.WrittenSpan.ToArray());
     }
 }

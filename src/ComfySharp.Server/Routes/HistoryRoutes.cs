@@ -61,7 +61,7 @@ internal static class HistoryRoutes
             foreach (var record in records)
             {
                 writer.WritePropertyName(record.PromptId);
-                writer.WriteRawValue(record.Json, skipInputValidation: true);
+                writer.WriteRawValue(record.Utf8Json, skipInputValidation: true);
             }
             writer.WriteEndObject();
         }

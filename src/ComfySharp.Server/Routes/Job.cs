@@ -38,7 +38,7 @@ internal sealed class Job
 
     public static Job FromHistory(HistoryRecord record)
     {
-        var entry = JsonNode.Parse(record.Json)!.AsObject();
+        var entry = JsonNode.Parse(record.Utf8Json)!.AsObject();
         var tuple = entry["prompt"] as JsonArray;
         var job = new Job(record.PromptId, "completed", record.Number, tuple?[3] as JsonObject ?? [], tuple?[2] as JsonObject ?? [])
         {

@@ -1,0 +1,42 @@
+using ComfySharp.Engine.Queue;
+
+namespace ComfySharp.Storage.Sqlite;
+
+internal enum StoreOpKind
+{
+    AddPending,
+    MarkRunning,
+    RemovePending,
+    ClearPending,
+    Complete,
+    DeleteHistory,
+    ClearHistory,
+    /// <summary>The queue in order (<see cref="StoreOp.Items"/>).</summary>
+    ReadQueue,
+    /// <summary>History entries by position (<see cref="StoreOp.Offset"/>, <see cref="StoreOp.Limit"/>; <see cref="StoreOp.Records"/>).</summary>
+    ReadHistory,
+    /// <summary>One history entry by its row (<see cref="StoreOp.Seq"/>; <see cref="StoreOp.Records"/>).</summary>
+    GetHistory,
+}
+
+/// <summary>
+/// One write or read waiting for the next group commit; <see cref="Done"/> completes after its transaction commits. Reads go
+/// the same way as writes because the store's connection holds the database exclusively (no second connection can read).
+/// </summary>
+internal sealed class StoreOp(StoreOpKind kind)
+{
+    public StoreOpKind Kind { get; } = kind;
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public QueueItem? Item { get; init; }
+    public byte[]? Json { get; init; }
+    public string? PromptId { get; init; }
+    public IReadOnlyCollection<string>? PromptIds { get; init; }
+    public HistoryRecord? Record { get; init; }
+    public int Cap { get; init; }
+    public int Offset { get; init; }
+    public int? Limit { get; init; }
+
+    // Results of reads, set while the op runs and read after Done completes.
+    public List<QueueItem>? Items { get; set; }
+    public List<HistoryRecord>? Records { get; set; }
+}
