@@ -16,6 +16,7 @@ internal static class LatencyScenario
         var samples = new List<double>(count);
         var report = Report.For("latency", url, "sequential submit -> executing null, 3-node prompts");
         var run = Guid.NewGuid().ToString("N")[..8];
+        var cpu = CpuShare.Start(0);
         try
         {
             for (var i = 0; i < count; i++)
@@ -38,7 +39,13 @@ internal static class LatencyScenario
             report.Add("timed_out", "timed out", true);
             report.Failed = true;
         }
-        return report.Add("prompts", "prompts", (long)samples.Count)
+        var generatorCpu = cpu.GeneratorSeconds();
+        report.Add("prompts", "prompts", (long)samples.Count)
             .Add("latency_ms", "latency (ms)", Percentiles.Of(CollectionsMarshal.AsSpan(samples)));
+        if (double.IsFinite(generatorCpu) && samples.Count > 0)
+        {
+            report.Add("generator_cpu_us", "generator CPU per prompt (us)", generatorCpu * 1e6 / samples.Count, "0.0");
+        }
+        return report;
     }
 }

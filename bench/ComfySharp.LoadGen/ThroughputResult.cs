@@ -1,6 +1,9 @@
 namespace ComfySharp.LoadGen;
 
-/// <summary>What a <see cref="ThroughputRun"/> measured; <see cref="PromptsPerSecond"/> counts prompts seen done.</summary>
+/// <summary>
+/// What a <see cref="ThroughputRun"/> measured; <see cref="PromptsPerSecond"/> counts prompts seen done.
+/// <see cref="GeneratorCpuSeconds"/> is this process's CPU from the first POST to the last done (NaN off Linux).
+/// </summary>
 internal sealed record ThroughputResult(
     int Posted,
     int Accepted,
@@ -11,6 +14,7 @@ internal sealed record ThroughputResult(
     double ElapsedSeconds,
     double PostingSeconds,
     Percentiles PostLatency,
+    double GeneratorCpuSeconds,
     bool TimedOut)
 {
     public double PromptsPerSecond => ElapsedSeconds > 0 ? Completed / ElapsedSeconds : 0;

@@ -20,6 +20,7 @@ internal static class ThroughputRun
         var rejected = 0;
         PostResult firstRejection = default;
         var run = Guid.NewGuid().ToString("N")[..8];
+        var cpu = CpuShare.Start(0);
         var started = Stopwatch.GetTimestamp();
 
         async Task PostLoopAsync()
@@ -79,6 +80,7 @@ internal static class ThroughputRun
             last = Math.Max(last, task.Result);
             if (connection.Outcome(ids[i]!) is "execution_error" or "execution_interrupted") failed++;
         }
+        var generatorCpu = cpu.GeneratorSeconds();
         var accepted = 0;
         foreach (var task in done) if (task is not null) accepted++;
         var elapsed = (last - started) / (double)Stopwatch.Frequency;
@@ -92,6 +94,7 @@ internal static class ThroughputRun
             ElapsedSeconds: elapsed,
             PostingSeconds: (postedAt - started) / (double)Stopwatch.Frequency,
             PostLatency: Percentiles.Of(CollectionsMarshal.AsSpan(latencies)),
+            GeneratorCpuSeconds: generatorCpu,
             TimedOut: timedOut);
     }
 
@@ -117,6 +120,11 @@ internal static class ThroughputRun
             .Add("elapsed_s", "elapsed (s, first POST to last done)", r.ElapsedSeconds)
             .Add("posting_s", "posting took (s)", r.PostingSeconds)
             .Add("post_latency_ms", "POST latency (ms)", r.PostLatency);
+        if (double.IsFinite(r.GeneratorCpuSeconds) && r.Posted > 0)
+        {
+            // /proc counts in 10 ms ticks: a few thousand prompts make this exact to a few percent.
+            report.Add("generator_cpu_us", "generator CPU per prompt (us)", r.GeneratorCpuSeconds * 1e6 / r.Posted, "0.0");
+        }
         if (r.Failed > 0) report.Add("failed", "ended in error/interrupt", (long)r.Failed);
         if (r.Rejected > 0) report.Add("rejected", "rejected", (long)r.Rejected).Add("first_rejection", "first rejection", r.FirstRejection.Describe(500));
         if (r.TimedOut) report.Add("timed_out", "timed out", true);
