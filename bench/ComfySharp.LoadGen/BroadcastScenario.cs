@@ -35,7 +35,8 @@ internal static class BroadcastScenario
                 return report;
             }
 
-            await using var poster = await ComfyConnection.OpenAsync(url, 1, ct);
+            using var poster = ComfyConnection.Open(url, 1, ct);
+            using var http = poster.NewPoster(ct);
             var lastMs = new List<double>(rounds);
             var firstMs = new List<double>(rounds);
             var run = Guid.NewGuid().ToString("N")[..8];
@@ -48,14 +49,14 @@ internal static class BroadcastScenario
                     foreach (var c in clients) c!.Arm(round);
                     var body = Prompts.Trivial(string.Create(CultureInfo.InvariantCulture, $"broadcast-{run}-{r}"), poster.ClientId);
                     var t0 = Stopwatch.GetTimestamp();
-                    var result = await poster.PostAsync(body, ct);
+                    var result = http.Post(body);
                     if (!result.Accepted) throw new ServerRefusedException("The broadcast prompt was rejected: " + result.Describe());
                     await round.AllArrived.WaitAsync(ct);
                     var (first, last) = round.Spread(t0);
                     firstMs.Add(first);
                     lastMs.Add(last);
                     // The round ends once the prompt is done and every socket has seen the queue empty again.
-                    await poster.WhenDone(result.PromptId!).WaitAsync(ct);
+                    poster.WaitDone(result.PromptId!);
                     await round.AllDrained.WaitAsync(ct);
                 }
             }

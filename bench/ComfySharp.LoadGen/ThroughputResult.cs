@@ -3,6 +3,7 @@ namespace ComfySharp.LoadGen;
 /// <summary>
 /// What a <see cref="ThroughputRun"/> measured; <see cref="PromptsPerSecond"/> counts prompts seen done.
 /// <see cref="GeneratorCpuSeconds"/> is this process's CPU from the first POST to the last done (NaN off Linux).
+/// <see cref="Error"/>: the listening socket failed before the run ended, which stopped the posters.
 /// </summary>
 internal sealed record ThroughputResult(
     int Posted,
@@ -15,7 +16,8 @@ internal sealed record ThroughputResult(
     double PostingSeconds,
     Percentiles PostLatency,
     double GeneratorCpuSeconds,
-    bool TimedOut)
+    bool TimedOut,
+    string? Error)
 {
     public double PromptsPerSecond => ElapsedSeconds > 0 ? Completed / ElapsedSeconds : 0;
 }
