@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace ComfySharp.LoadGen;
 
-/// <summary>A passive WebSocket client of the broadcast scenario: it only listens for <c>status</c> frames.</summary>
+/// <summary>
+/// A passive WebSocket client of the broadcast scenario where there is no epoll (<see cref="AsyncBroadcastListeners"/>): it
+/// only listens for <c>status</c> frames, with async receives.
+/// </summary>
 internal sealed class BroadcastClient : IAsyncDisposable
 {
     private readonly TaskCompletionSource _greeted = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -39,6 +39,20 @@ internal static class EventScan
         return true;
     }
 
+    /// <summary>The integer value of the first <paramref name="quotedKey"/> that is a key, such as <c>status</c>'s <c>"queue_remaining"</c>.</summary>
+    public static bool TryFindInt(ReadOnlySpan<byte> json, ReadOnlySpan<byte> quotedKey, out int value)
+    {
+        value = 0;
+        if (!TryFindValue(json, quotedKey, out var at)) return false;
+        var digits = json[at..];
+        var end = digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (end < 0) end = digits.Length;
+        // A sign, fraction or exponent is not this shape: the caller parses the whole event instead.
+        if (end == 0 || end > 9 || (end < digits.Length && digits[end] is (byte)'.' or (byte)'e' or (byte)'E')) return false;
+        foreach (var digit in digits[..end]) value = value * 10 + (digit - '0');
+        return true;
+    }
+
     /// <summary>Where the value of the first <paramref name="quotedKey"/> followed by a colon starts.</summary>
     private static bool TryFindValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> quotedKey, out int at)
     {

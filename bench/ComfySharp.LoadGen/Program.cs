@@ -63,7 +63,7 @@ try
         "throughput" => ThroughputScenario.Run(options, timeout.Token),
         "latency" => LatencyScenario.Run(options, timeout.Token),
         "chain" => ChainScenario.Run(options, timeout.Token),
-        "broadcast" => await BroadcastScenario.RunAsync(options, timeout.Token),
+        "broadcast" => BroadcastScenario.Run(options, timeout.Token),
         "startup" => await StartupScenario.RunAsync(options, timeout.Token),
         "rss" => RssScenario.Run(options),
         _ => SoakScenario.Run(options, timeout.Token),
