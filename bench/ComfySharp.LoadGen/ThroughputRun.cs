@@ -26,6 +26,9 @@ internal static class ThroughputRun
         PostResult firstRejection = default;
         Exception? failure = null;
         var run = Guid.NewGuid().ToString("N")[..8];
+        // Distinct values ("{run}-{i}") defeat ComfyUI's output cache; --cached sends the same prompt every time.
+        var series = new Prompts.TrivialSeries(run + "-", connection.ClientId);
+        var same = Prompts.Trivial("cached", connection.ClientId);
         var completions = connection.Completions;
         connection.StartListening();
         // A listener that fails stops the posters: without it nothing is measured, and a server that no longer reads its
@@ -42,9 +45,7 @@ internal static class ThroughputRun
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
-                    // Distinct values defeat ComfyUI's output cache; --cached sends the same prompt every time.
-                    var value = cached ? "cached" : string.Create(CultureInfo.InvariantCulture, $"{run}-{i}");
-                    var body = Prompts.Trivial(value, connection.ClientId);
+                    var body = cached ? same : series.Body(i);
                     var t0 = Stopwatch.GetTimestamp();
                     var result = poster.Post(body);
                     postMs[i] = Percentiles.Ms(Stopwatch.GetTimestamp() - t0);
