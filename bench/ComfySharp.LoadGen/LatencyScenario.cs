@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace ComfySharp.LoadGen;
@@ -19,13 +18,13 @@ internal static class LatencyScenario
         ThroughputRun.WarmUp(connection, poster, options.Int("warmup", 100));
         var samples = new List<double>(count);
         var report = Report.For("latency", url, "sequential submit -> executing null, 3-node prompts");
-        var run = Guid.NewGuid().ToString("N")[..8];
+        var series = new Prompts.TrivialSeries($"latency-{Guid.NewGuid().ToString("N")[..8]}-", connection.ClientId);
         var cpu = CpuShare.Start(0);
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var body = Prompts.Trivial(string.Create(CultureInfo.InvariantCulture, $"latency-{run}-{i}"), connection.ClientId);
+                var body = series.Body(i);
                 var t0 = Stopwatch.GetTimestamp();
                 var result = poster.Post(body);
                 if (!result.Accepted)
