@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace ComfySharp.LoadGen;
 
-/// <summary>A passive WebSocket client of the broadcast scenario: it only listens for <c>status</c> frames.</summary>
+/// <summary>
+/// A passive WebSocket client of the broadcast scenario where there is no epoll (<see cref="AsyncBroadcastListeners"/>): it
+/// only listens for <c>status</c> frames, with async receives.
+/// </summary>
 internal sealed class BroadcastClient : IAsyncDisposable
 {
     private readonly TaskCompletionSource _greeted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,7 +25,7 @@ internal sealed class BroadcastClient : IAsyncDisposable
         try
         {
             var clientId = string.Create(CultureInfo.InvariantCulture, $"loadgen-bcast-{run}-{index}");
-            var socket = client._socket = await RawWebSocket.ConnectAsync(url, clientId, ct);
+            var socket = client._socket = await RawWebSocket.ConnectAsync(url, clientId, 4096, ct);
             client._listener = Task.Run(() => client.ListenAsync(socket, client._stop.Token), CancellationToken.None);
             await client._greeted.Task.WaitAsync(ct);
             return client;
@@ -48,18 +51,18 @@ internal sealed class BroadcastClient : IAsyncDisposable
         Exception lost;
         try
         {
-            while (await socket.ReceiveAsync(ct) is var (isText, data, receivedAt))
+            while (await socket.ReceiveAsync(ct) is { } message)
             {
                 // Binary frames and every other event (a busy server may broadcast progress or previews) are skipped.
-                if (!isText || data.Span.IndexOf("\"status\""u8) < 0) continue;
-                var e = ComfyEvent.Parse(data.Span);
+                if (!message.IsText || message.Data.Span.IndexOf("\"status\""u8) < 0) continue;
+                var e = ComfyEvent.Parse(message.Data.Span);
                 if (!e.IsStatus) continue;
                 _greeted.TrySetResult();
                 if (Volatile.Read(ref _round) is not { } round) continue;
                 if (arrivedIn != round.Number)
                 {
                     arrivedIn = round.Number;
-                    round.Arrived(_index, receivedAt);
+                    round.Arrived(_index, message.ReceivedAt);
                 }
                 if (e.QueueRemaining == 0 && drainedIn != round.Number)
                 {

@@ -2,15 +2,17 @@ namespace ComfySharp.LoadGen;
 
 /// <summary>
 /// One broadcast round: when each socket got its first <c>status</c> after the POST, and when each saw the queue empty again
-/// (<c>queue_remaining</c> 0), after which no status of this round is still on its way.
+/// (<c>queue_remaining</c> 0), after which no status of this round is still on its way. The receivers record; the
+/// scenario's thread waits, woken once when the last socket has arrived (the times were taken by the receivers).
 /// </summary>
-internal sealed class BroadcastRound
+internal sealed class BroadcastRound : IDisposable
 {
     private readonly long[] _arrivals; // Stopwatch timestamps, 0 until the socket's status arrives
-    private readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _allDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _allArrived = new(false, 0);
+    private readonly ManualResetEventSlim _allDrained = new(false, 0);
     private int _arrived;
     private int _drained;
+    private Exception? _lost;
 
     public BroadcastRound(int number, int clients)
     {
@@ -20,30 +22,34 @@ internal sealed class BroadcastRound
 
     public int Number { get; }
 
-    public Task AllArrived => _allArrived.Task;
-
-    public Task AllDrained => _allDrained.Task;
-
     public void Arrived(int client, long timestamp)
     {
         _arrivals[client] = timestamp;
-        if (Interlocked.Increment(ref _arrived) == _arrivals.Length) _allArrived.TrySetResult();
+        if (Interlocked.Increment(ref _arrived) == _arrivals.Length) _allArrived.Set();
     }
 
     public void Drained()
     {
-        if (Interlocked.Increment(ref _drained) == _arrivals.Length) _allDrained.TrySetResult();
+        if (Interlocked.Increment(ref _drained) == _arrivals.Length) _allDrained.Set();
     }
 
     /// <summary>A socket closed mid-round: the round can never complete.</summary>
     public void Lost(int client, Exception reason)
     {
-        var error = new IOException($"Broadcast client {client} lost its socket: {reason.Message}", reason);
-        _allArrived.TrySetException(error);
-        _allDrained.TrySetException(error);
+        Interlocked.CompareExchange(ref _lost, new IOException($"Broadcast client {client} lost its socket: {reason.Message}", reason), null);
+        _allArrived.Set();
+        _allDrained.Set();
     }
 
-    /// <summary>Milliseconds from <paramref name="postedAt"/> to the first and to the last arrival; call after <see cref="AllArrived"/>.</summary>
+    /// <summary>Blocks until every socket has its status.</summary>
+    /// <exception cref="IOException">A socket was lost.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled first.</exception>
+    public void WaitAllArrived(CancellationToken ct) => Wait(_allArrived, ct);
+
+    /// <summary>Blocks until every socket has seen the queue empty again.</summary>
+    public void WaitAllDrained(CancellationToken ct) => Wait(_allDrained, ct);
+
+    /// <summary>Milliseconds from <paramref name="postedAt"/> to the first and to the last arrival; call after <see cref="WaitAllArrived"/>.</summary>
     public (double FirstMs, double LastMs) Spread(long postedAt)
     {
         long first = long.MaxValue, last = 0;
@@ -53,5 +59,17 @@ internal sealed class BroadcastRound
             last = Math.Max(last, t);
         }
         return (Percentiles.Ms(first - postedAt), Percentiles.Ms(last - postedAt));
+    }
+
+    public void Dispose()
+    {
+        _allArrived.Dispose();
+        _allDrained.Dispose();
+    }
+
+    private void Wait(ManualResetEventSlim signal, CancellationToken ct)
+    {
+        signal.Wait(ct);
+        if (Volatile.Read(ref _lost) is { } lost) throw lost;
     }
 }

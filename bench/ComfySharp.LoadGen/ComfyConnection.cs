@@ -1,211 +1,226 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text.Json;
+using System.Text;
 using ComfySharp.Protocol.Frames;
 
 namespace ComfySharp.LoadGen;
 
 /// <summary>
-/// <c>POST /prompt</c> over a pool of <see cref="RawHttpConnection"/>s (an <see cref="HttpClient"/> for https URLs) and one
-/// WebSocket listening as <see cref="ClientId"/>, which every posted prompt carries as <c>client_id</c>. A prompt is done when
-/// the listener sees <c>executing {node: null}</c> for it.
+/// One WebSocket listening as <see cref="ClientId"/>, which every posted prompt carries as <c>client_id</c>, and posters of
+/// <c>POST /prompt</c> (<see cref="NewPoster"/>: a <see cref="RawHttpConnection"/> each, or the shared HttpClient for https).
+/// A prompt is done when the socket brings <c>executing {node: null}</c> for it.
 /// </summary>
-internal sealed class ComfyConnection : IAsyncDisposable
+/// <remarks>
+/// Nothing here hands work between threads on the way to a measurement. Sequential scenarios post and then read the socket
+/// on the same thread until their prompt is done (<see cref="WaitDone"/>), so the time of arrival is taken right after the
+/// receive that brought it. Concurrent posting (<see cref="StartListening"/>) gives the socket a dedicated thread that
+/// blocks in receive and records every completion in <see cref="Completions"/>.
+/// </remarks>
+internal sealed class ComfyConnection : IDisposable
 {
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    // One receive takes everything that has come, up to this; a busy run's listener then wakes once for many events.
+    private const int ListenBuffer = 64 * 1024;
 
     private readonly HttpClient? _https;
-    private readonly ConcurrentQueue<RawHttpConnection> _idle = new(); // not in use: a poster takes one (or opens one) and puts it back
-    private readonly ClientWebSocket _socket = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _done = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _outcomes = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private Task _reader = Task.CompletedTask;
-    private Exception? _ended;
-    private long _textFrames;
+    private readonly IMessageSocket _socket;
+    private readonly CancellationToken _ct;
+    private readonly CancellationTokenRegistration _cancel;
+    private Thread? _listener;
+    private long _textFrames; // the frame counts are written only by the one thread that reads the socket
     private long _binaryFrames;
     private long _unreadableBinaryFrames;
 
-    private ComfyConnection(Uri url, int connections)
+    private ComfyConnection(Uri url, string clientId, int connections, CancellationToken ct)
     {
         Url = url;
-        if (url.Scheme != "https") return;
-        _https = new HttpClient(new SocketsHttpHandler
+        ClientId = clientId;
+        _ct = ct;
+        if (url.Scheme == "https")
         {
-            MaxConnectionsPerServer = connections,
-            UseProxy = false, // the targets are loopback servers; an environment proxy must not sit in between
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        })
+            _https = new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = connections,
+                UseProxy = false, // the targets are loopback servers; an environment proxy must not sit in between
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                ConnectTimeout = BlockingSockets.ConnectTimeout,
+            })
+            {
+                BaseAddress = new Uri(url.AbsoluteUri.TrimEnd('/') + "/"),
+                Timeout = Timeout.InfiniteTimeSpan, // bounded by the scenario's --timeout token instead
+            };
+        }
+        try
         {
-            BaseAddress = new Uri(url.AbsoluteUri.TrimEnd('/') + "/"),
-            Timeout = Timeout.InfiniteTimeSpan, // bounded by the scenario's --timeout token instead
-        };
+            _socket = _https is null
+                ? RawWebSocket.Connect(url, clientId, ListenBuffer, ct)
+                : ClientMessageSocket.Connect(url, clientId, ct);
+        }
+        catch
+        {
+            _https?.Dispose();
+            throw;
+        }
+        // A blocking receive has no token: cancellation closes the socket, which ends the receive.
+        _cancel = ct.UnsafeRegister(static state => ((ComfyConnection)state!)._socket.Dispose(), this);
     }
 
     public Uri Url { get; }
 
-    public string ClientId { get; } = "loadgen-" + Guid.NewGuid().ToString("N");
+    public string ClientId { get; }
 
-    public long TextFrames => Interlocked.Read(ref _textFrames);
+    /// <summary>Completions seen so far (by <see cref="WaitDone"/> on the caller's thread, or by the listener thread).</summary>
+    public Completions Completions { get; } = new();
 
-    public long BinaryFrames => Interlocked.Read(ref _binaryFrames);
+    public long TextFrames => Volatile.Read(ref _textFrames);
+
+    public long BinaryFrames => Volatile.Read(ref _binaryFrames);
 
     /// <summary>Binary frames <see cref="BinaryFrameReader"/> could not read: unknown types or malformed. Counted, never fatal.</summary>
-    public long UnreadableBinaryFrames => Interlocked.Read(ref _unreadableBinaryFrames);
+    public long UnreadableBinaryFrames => Volatile.Read(ref _unreadableBinaryFrames);
 
     /// <param name="connections">HTTPS connections to allow; one per concurrent poster is enough.</param>
-    public static async Task<ComfyConnection> OpenAsync(Uri url, int connections, CancellationToken ct)
-    {
-        var connection = new ComfyConnection(url, connections);
-        try
-        {
-            connection._socket.Options.Proxy = null;
-            connection._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-            await connection._socket.ConnectAsync(SocketUrl(url, connection.ClientId), ct);
-            connection._reader = Task.Run(() => connection.ListenAsync(connection._stop.Token), CancellationToken.None);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    /// <param name="ct">Bounds every blocking call of the connection and its posters: cancelling closes their sockets.</param>
+    public static ComfyConnection Open(Uri url, int connections, CancellationToken ct) =>
+        new(url, "loadgen-" + Guid.NewGuid().ToString("N"), connections, ct);
 
     /// <summary><c>ws(s)://host/ws?clientId=…</c> for a server base URL.</summary>
     public static Uri SocketUrl(Uri url, string clientId) =>
         new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws", Path = url.AbsolutePath.TrimEnd('/') + "/ws", Query = "clientId=" + Uri.EscapeDataString(clientId) }.Uri;
 
-    /// <summary>Completes with the <see cref="Stopwatch"/> timestamp at which the prompt's <c>executing {node: null}</c> arrived.</summary>
-    public Task<long> WhenDone(string promptId) => Completion(promptId).Task;
+    /// <summary>
+    /// A poster for one thread at a time, with a connection of its own (opened at its first post); cancelling
+    /// <paramref name="ct"/> (the scenario's token, or one linked to it) ends a post blocked on it.
+    /// </summary>
+    public IPromptPoster NewPoster(CancellationToken ct) => _https is null ? new RawHttpConnection(Url, ct) : new HttpsPoster(_https, ct);
 
-    /// <summary>How the prompt ended: <c>execution_success</c>, <c>execution_error</c>, <c>execution_interrupted</c>, or <c>unknown</c>.</summary>
-    public string Outcome(string promptId) => _outcomes.GetValueOrDefault(promptId, "unknown");
-
-    public async ValueTask<PostResult> PostAsync(byte[] body, CancellationToken ct)
+    /// <summary>
+    /// Reads the socket on this thread until <paramref name="promptId"/>'s <c>executing {node: null}</c> has come; the
+    /// <see cref="System.Diagnostics.Stopwatch"/> time taken right after the receive that brought it. Not while a listener thread reads.
+    /// </summary>
+    /// <exception cref="IOException">The socket failed or the server closed it.</exception>
+    /// <exception cref="OperationCanceledException">The connection's token was cancelled.</exception>
+    public long WaitDone(string promptId)
     {
-        if (_https is not null) return await PostHttpsAsync(_https, body, ct);
-        if (!_idle.TryDequeue(out var http)) http = new RawHttpConnection(Url);
-        try
+        if (_listener is not null) throw new InvalidOperationException("The listener thread reads the socket.");
+        if (Completions.Ended is { } ended) throw new IOException(ended.Message, ended);
+        long doneAt;
+        while (!Completions.TryGetDone(promptId, out doneAt))
         {
-            var result = await http.PostPromptAsync(body, ct);
-            _idle.Enqueue(http);
-            return result;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException)
-        {
-            http.Dispose(); // broken: the next post takes another connection or opens a new one
-            return new PostResult(null, 0, ex.Message);
-        }
-        catch
-        {
-            http.Dispose(); // cancelled in the middle of a request
-            throw;
-        }
-    }
-
-    private static async Task<PostResult> PostHttpsAsync(HttpClient https, byte[] body, CancellationToken ct)
-    {
-        try
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = JsonType;
-            using var response = await https.PostAsync("prompt", content, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.StatusCode != HttpStatusCode.OK) return new PostResult(null, (int)response.StatusCode, text);
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("prompt_id", out var id) && id.ValueKind == JsonValueKind.String
-                ? new PostResult(id.GetString(), 200, null)
-                : new PostResult(null, 200, "no prompt_id in " + text);
-        }
-        catch (HttpRequestException ex)
-        {
-            return new PostResult(null, 0, ex.Message);
-        }
-        catch (JsonException ex)
-        {
-            return new PostResult(null, 200, "unreadable answer: " + ex.Message);
-        }
-    }
-
-    // Both sides get-or-add the same source, so a completion that arrives before the poster asks is never lost.
-    private TaskCompletionSource<long> Completion(string promptId)
-    {
-        var completion = _done.GetOrAdd(promptId, static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (Volatile.Read(ref _ended) is { } ended) completion.TrySetException(ended);
-        return completion;
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        var reader = new MessageReader(_socket);
-        Exception ended;
-        try
-        {
-            while (true)
+            try
             {
-                var (type, data) = await reader.ReceiveAsync(ct);
-                if (type == WebSocketMessageType.Close) break;
-                var now = Stopwatch.GetTimestamp();
-                if (type == WebSocketMessageType.Binary)
-                {
-                    // Previews and progress text: read, counted, otherwise ignored.
-                    Interlocked.Increment(ref _binaryFrames);
-                    if (!BinaryFrameReader.TryRead(data.Span, out _)) Interlocked.Increment(ref _unreadableBinaryFrames);
-                    continue;
-                }
-                Interlocked.Increment(ref _textFrames);
-                // Only executing and execution_* matter here; skip parsing status, progress and unknown events.
-                if (data.Span.IndexOf("\"execut"u8) < 0) continue;
-                var e = ComfyEvent.Parse(data.Span);
-                if (e.PromptId is null) continue;
-                if (e.IsPromptDone) Completion(e.PromptId).TrySetResult(now);
-                else if (e.Type is "execution_success" or "execution_error" or "execution_interrupted") _outcomes[e.PromptId] = e.Type;
+                Dispatch(ReceiveOne());
             }
-            ended = new IOException("The server closed the WebSocket.");
+            catch (IOException ex)
+            {
+                Completions.End(ex);
+                throw;
+            }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        return doneAt;
+    }
+
+    /// <summary>From now on a dedicated thread reads the socket and records every completion in <see cref="Completions"/>.</summary>
+    public void StartListening()
+    {
+        if (_listener is not null) return;
+        _listener = new Thread(Listen, 256 * 1024) { IsBackground = true, Name = "loadgen listener" };
+        _listener.Start();
+    }
+
+    public void Dispose()
+    {
+        // Close handshake: the server answers the close frame, and the reader (the listener, if any) sees the end.
+        _socket.SendClose();
+        if (_listener is not null && !_listener.Join(TimeSpan.FromSeconds(2))) _socket.Dispose();
+        _listener?.Join();
+        _cancel.Dispose();
+        _socket.Dispose();
+        _https?.Dispose();
+        Completions.Dispose();
+    }
+
+    private void Listen()
+    {
+        try
         {
-            ended = new ObjectDisposedException(nameof(ComfyConnection));
+            while (true) Dispatch(ReceiveOne());
         }
         catch (Exception ex)
         {
-            ended = new IOException("The WebSocket failed: " + ex.Message, ex);
+            Completions.End(ex);
         }
-        Volatile.Write(ref _ended, ended);
-        foreach (var completion in _done.Values) completion.TrySetException(ended);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <exception cref="IOException">The socket failed, or the server closed it (also after our close frame).</exception>
+    private SocketMessage ReceiveOne()
     {
+        SocketMessage? message;
         try
         {
-            if (_socket.State == WebSocketState.Open)
+            message = _socket.Receive();
+        }
+        catch (Exception ex) when (_ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Cancelled while listening.", ex, _ct);
+        }
+        catch (Exception ex) when (ex is SocketException or WebSocketException or ObjectDisposedException)
+        {
+            throw new IOException("The WebSocket failed: " + ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException("The WebSocket failed: " + ex.Message, ex);
+        }
+        return message ?? throw new IOException("The server closed the WebSocket.");
+    }
+
+    private void Dispatch(SocketMessage message)
+    {
+        var json = message.Data.Span;
+        if (!message.IsText)
+        {
+            // Previews and progress text: read, counted, otherwise ignored.
+            _binaryFrames++;
+            if (!BinaryFrameReader.TryRead(json, out _)) _unreadableBinaryFrames++;
+            return;
+        }
+        _textFrames++;
+        // Only executing {node: null} and the execution_* outcomes matter. The common events are read without a JSON
+        // reader; anything in another shape (the type not first, escapes) goes through ComfyEvent.Parse below.
+        if (EventScan.TryReadType(json, out var type))
+        {
+            if (type.SequenceEqual("executing"u8))
             {
-                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", closing.Token);
+                if (EventScan.TryFindIsNull(json, "\"node\""u8, out var isNull))
+                {
+                    if (!isNull) return; // a node starts: most events of a long chain
+                    if (EventScan.TryFindString(json, "\"prompt_id\""u8, out var id))
+                    {
+                        Completions.Done(Encoding.UTF8.GetString(id), message.ReceivedAt);
+                        return;
+                    }
+                }
+            }
+            else if (type.SequenceEqual("execution_success"u8))
+            {
+                if (EventScan.TryFindString(json, "\"prompt_id\""u8, out var id))
+                {
+                    Completions.SetOutcome(Encoding.UTF8.GetString(id), "execution_success");
+                    return;
+                }
+            }
+            else if (!type.SequenceEqual("execution_error"u8) && !type.SequenceEqual("execution_interrupted"u8))
+            {
+                return; // status, progress, executed, execution_start/cached, …
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        else if (json.IndexOf("\"execut"u8) < 0)
         {
+            return;
         }
-        try
-        {
-            await _reader.WaitAsync(TimeSpan.FromSeconds(2));
-        }
-        catch (TimeoutException)
-        {
-        }
-        await _stop.CancelAsync();
-        await _reader;
-        _socket.Dispose();
-        _https?.Dispose();
-        while (_idle.TryDequeue(out var http)) http.Dispose();
-        _stop.Dispose();
+        var e = ComfyEvent.Parse(json);
+        if (e.PromptId is null) return;
+        if (e.IsPromptDone) Completions.Done(e.PromptId, message.ReceivedAt);
+        else if (e.Type is "execution_success" or "execution_error" or "execution_interrupted") Completions.SetOutcome(e.PromptId, e.Type);
     }
 }

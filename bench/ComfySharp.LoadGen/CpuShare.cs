@@ -10,6 +10,10 @@ internal readonly record struct CpuShare(int ServerPid, double Server, double Ge
         return new CpuShare(serverPid, server, generator);
     }
 
+    /// <summary>The generator's CPU seconds since <see cref="Start"/>; NaN when /proc cannot tell (not Linux).</summary>
+    public double GeneratorSeconds() =>
+        ProcessCpu.TryRead(Environment.ProcessId, out var generator) ? generator - Generator : double.NaN;
+
     /// <summary>CPU milliseconds per round since <see cref="Start"/>; /proc counts in 10 ms ticks, so use many rounds.</summary>
     public void AddTo(Report report, int rounds)
     {

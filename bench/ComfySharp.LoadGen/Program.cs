@@ -60,13 +60,13 @@ try
 {
     var report = args[0] switch
     {
-        "throughput" => await ThroughputScenario.RunAsync(options, timeout.Token),
-        "latency" => await LatencyScenario.RunAsync(options, timeout.Token),
-        "chain" => await ChainScenario.RunAsync(options, timeout.Token),
-        "broadcast" => await BroadcastScenario.RunAsync(options, timeout.Token),
+        "throughput" => ThroughputScenario.Run(options, timeout.Token),
+        "latency" => LatencyScenario.Run(options, timeout.Token),
+        "chain" => ChainScenario.Run(options, timeout.Token),
+        "broadcast" => BroadcastScenario.Run(options, timeout.Token),
         "startup" => await StartupScenario.RunAsync(options, timeout.Token),
         "rss" => RssScenario.Run(options),
-        _ => await SoakScenario.RunAsync(options, timeout.Token),
+        _ => SoakScenario.Run(options, timeout.Token),
     };
     report.WriteTo(Console.Out, options.Json);
     return !report.Failed ? 0 : timeout.IsCancellationRequested ? 3 : 1;

@@ -9,24 +9,27 @@ using System.Text.Json;
 namespace ComfySharp.LoadGen;
 
 /// <summary>
-/// <c>POST {base}prompt</c> over one kept-alive HTTP/1.1 connection, written and parsed by hand. The generator shares the
-/// machine with the server it measures, and HttpClient's per-request objects, header collections and a string of every
-/// answer were about 80 of its ~240 us of CPU per prompt. One request at a time: a poster takes the connection, posts, hands
-/// it back.
+/// <c>POST {base}prompt</c> over one kept-alive HTTP/1.1 connection, written and parsed by hand, on a blocking socket used
+/// by one thread. The generator shares the machine with the server it measures: HttpClient's per-request objects, header
+/// collections and a string of every answer were about 80 of its ~240 us of CPU per prompt, and an async receive hands
+/// every answer from the runtime's epoll thread to a pool thread before the poster sees it. A blocking receive wakes the
+/// poster's own thread.
 /// </summary>
 /// <remarks>
 /// Reads what a ComfyUI-compatible server may send: <c>Content-Length</c> or <c>chunked</c> bodies (or, without either, a
 /// body up to the close), interim 1xx answers, <c>Connection: close</c> and HTTP/1.0 (the next request reconnects).
+/// The socket is never used asynchronously nor given a timeout: either would switch it to non-blocking for good, and .NET
+/// would then emulate each blocking call through its epoll thread. Cancellation closes the socket instead.
 /// </remarks>
-internal sealed class RawHttpConnection : IDisposable
+internal sealed class RawHttpConnection : IPromptPoster
 {
     private const int MaxAnswer = 64 << 20; // bytes, status line to the end of the body
     private const int MaxLine = 64 << 10; // bytes: the head, a chunk-size or trailer line
 
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-
     private readonly EndPoint _endPoint;
     private readonly string _authority;
+    private readonly CancellationToken _ct;
+    private readonly CancellationTokenRegistration _cancel;
     private readonly int _headLength;
     private byte[] _request; // the request line and headers up to Content-Length's value stay at the start
     private byte[] _buffer = new byte[8 * 1024]; // received bytes; [_start, _end) not consumed yet
@@ -36,11 +39,10 @@ internal sealed class RawHttpConnection : IDisposable
     private Socket? _socket;
 
     /// <param name="baseUrl">An http URL, with or without a base path.</param>
-    public RawHttpConnection(Uri baseUrl)
+    /// <param name="ct">Closes the connection when cancelled, which ends a post blocked on it with <see cref="OperationCanceledException"/>.</param>
+    public RawHttpConnection(Uri baseUrl, CancellationToken ct)
     {
-        _endPoint = IPAddress.TryParse(baseUrl.DnsSafeHost, out var address)
-            ? new IPEndPoint(address, baseUrl.Port)
-            : new DnsEndPoint(baseUrl.DnsSafeHost, baseUrl.Port);
+        _endPoint = BlockingSockets.EndPointOf(baseUrl);
         _authority = baseUrl.Authority;
         // AbsolutePath is percent-encoded already; "prompt" goes after it as HttpClient resolves it against the base address.
         var head = Encoding.ASCII.GetBytes(
@@ -48,34 +50,55 @@ internal sealed class RawHttpConnection : IDisposable
         _request = new byte[BitOperations.RoundUpToPowerOf2((uint)head.Length + 1024)];
         head.CopyTo(_request, 0);
         _headLength = head.Length;
+        _ct = ct;
+        _cancel = ct.UnsafeRegister(static state => ((RawHttpConnection)state!).Abort(), this);
     }
 
-    /// <summary>Posts <paramref name="body"/>: the prompt id on 200, else the status and the answer's body.</summary>
-    /// <exception cref="SocketException">Sending or receiving failed (e.g. the connection was reset).</exception>
-    /// <exception cref="IOException">No connection, the server closed it before answering in full, or the answer is not HTTP.</exception>
-    public async ValueTask<PostResult> PostPromptAsync(ReadOnlyMemory<byte> body, CancellationToken ct)
+    /// <summary>
+    /// Posts <paramref name="body"/>: the prompt id on 200, else the status and the answer's body; status 0 when no HTTP
+    /// answer came (no connection, reset, closed early, not HTTP), after which the next post opens a new connection.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token given at construction was cancelled.</exception>
+    public PostResult Post(byte[] body)
     {
-        var length = WriteRequest(body.Span);
-        while (true)
+        _ct.ThrowIfCancellationRequested();
+        var length = WriteRequest(body);
+        try
         {
-            var reused = _socket is not null;
-            try
+            while (true)
             {
-                if (_socket is null) await ConnectAsync(ct);
-                _answerStarted = false;
-                for (var sent = 0; sent < length;) sent += await _socket!.SendAsync(_request.AsMemory(sent, length - sent), SocketFlags.None, ct);
-                return await ReadAnswerAsync(ct);
+                var reused = _socket is not null;
+                try
+                {
+                    var socket = _socket ?? Connect();
+                    _answerStarted = false;
+                    for (var sent = 0; sent < length;) sent += socket.Send(_request.AsSpan(sent, length - sent));
+                    return ReadAnswer();
+                }
+                catch (Exception ex) when (reused && !_answerStarted && !_ct.IsCancellationRequested && ex is SocketException or IOException)
+                {
+                    // The server closed the kept-alive connection while it sat idle (a keep-alive timeout) and never answered:
+                    // one more try on a new connection (not reused, so only once), as HttpClient retries a pooled connection.
+                    Close();
+                }
             }
-            catch (Exception ex) when (reused && !_answerStarted && ex is SocketException or IOException)
-            {
-                // The server closed the kept-alive connection while it sat idle (a keep-alive timeout) and never answered:
-                // one more try on a new connection (not reused, so only once), as HttpClient retries a pooled connection.
-                Close();
-            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        {
+            Close();
+            if (_ct.IsCancellationRequested) throw new OperationCanceledException("Cancelled while posting.", ex, _ct);
+            return new PostResult(null, 0, ex.Message);
         }
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        _cancel.Dispose();
+        Close();
+    }
+
+    // A cancellation callback, on another thread: closing the socket unblocks a send or receive in progress.
+    private void Abort() => Volatile.Read(ref _socket)?.Dispose();
 
     private int WriteRequest(ReadOnlySpan<byte> body)
     {
@@ -93,37 +116,23 @@ internal sealed class RawHttpConnection : IDisposable
         return _headLength + digits + 4 + body.Length;
     }
 
-    private async ValueTask ConnectAsync(CancellationToken ct)
+    private Socket Connect()
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ConnectTimeout);
-        try
-        {
-            await socket.ConnectAsync(_endPoint, timeout.Token);
-        }
-        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            socket.Dispose();
-            // The same wording as HttpClient's, so errors read alike for http and https URLs.
-            throw new IOException(ex is SocketException ? $"{ex.Message} ({_authority})" : $"No connection to {_authority} within {ConnectTimeout.TotalSeconds:0} s.", ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        _socket = socket;
+        var socket = BlockingSockets.Connect(_endPoint, _authority, _ct);
+        Volatile.Write(ref _socket, socket);
         _start = _end = 0;
+        // A cancellation that came between the connect and the line above found no socket to close.
+        _ct.ThrowIfCancellationRequested();
+        return socket;
     }
 
-    private async ValueTask<PostResult> ReadAnswerAsync(CancellationToken ct)
+    private PostResult ReadAnswer()
     {
         (int Status, long Length, bool Chunked, bool Close) head;
         while (true)
         {
             int headLength;
-            while ((headLength = LineEnd(0, "\r\n\r\n"u8)) < 0) await FillAsync(_end - _start + 1, ct);
+            while ((headLength = LineEnd(0, "\r\n\r\n"u8)) < 0) Fill(_end - _start + 1);
             head = ParseHead(_buffer.AsSpan(_start, headLength + 4));
             _start += headLength + 4;
             if (head.Status >= 200) break; // 1xx: interim, the final answer follows
@@ -135,17 +144,17 @@ internal sealed class RawHttpConnection : IDisposable
         }
         else if (head.Chunked)
         {
-            (length, consumed) = await ReadChunkedAsync(ct);
+            (length, consumed) = ReadChunked();
         }
         else if (head.Length >= 0)
         {
             if (head.Length > MaxAnswer) ThrowMalformed($"Content-Length {head.Length} is past {MaxAnswer >> 20} MiB");
             length = consumed = (int)head.Length;
-            await FillAsync(length, ct);
+            Fill(length);
         }
         else
         {
-            length = consumed = await ReadToCloseAsync(ct); // neither length nor chunked: the body ends with the connection
+            length = consumed = ReadToClose(); // neither length nor chunked: the body ends with the connection
             head.Close = true;
         }
         var result = Interpret(head.Status, _buffer.AsSpan(_start, length));
@@ -229,19 +238,19 @@ internal sealed class RawHttpConnection : IDisposable
 
     /// <summary>Decodes in place: each chunk's data moves down behind the previous one's, so the body ends up whole at <c>_start</c>.</summary>
     /// <returns>The body's length and the bytes the chunked body took, both from <c>_start</c>.</returns>
-    private async ValueTask<(int Length, int Consumed)> ReadChunkedAsync(CancellationToken ct)
+    private (int Length, int Consumed) ReadChunked()
     {
         var length = 0;
         var position = 0; // the first byte not decoded yet, from _start
         while (true)
         {
             int lineEnd;
-            while ((lineEnd = LineEnd(position, "\r\n"u8)) < 0) await FillAsync(_end - _start + 1, ct);
+            while ((lineEnd = LineEnd(position, "\r\n"u8)) < 0) Fill(_end - _start + 1);
             var size = ChunkSize(_buffer.AsSpan(_start + position, lineEnd - position));
             position = lineEnd + 2;
             if (size == 0) break;
             if (size > MaxAnswer - length) ThrowMalformed($"the chunked body is past {MaxAnswer >> 20} MiB");
-            await FillAsync(position + size + 2, ct);
+            Fill(position + size + 2);
             _buffer.AsSpan(_start + position, size).CopyTo(_buffer.AsSpan(_start + length));
             length += size;
             position += size;
@@ -252,7 +261,7 @@ internal sealed class RawHttpConnection : IDisposable
         {
             // Trailer fields, ignored, up to the empty line.
             int lineEnd;
-            while ((lineEnd = LineEnd(position, "\r\n"u8)) < 0) await FillAsync(_end - _start + 1, ct);
+            while ((lineEnd = LineEnd(position, "\r\n"u8)) < 0) Fill(_end - _start + 1);
             var empty = lineEnd == position;
             position = lineEnd + 2;
             if (empty) return (length, position);
@@ -270,11 +279,11 @@ internal sealed class RawHttpConnection : IDisposable
         return size;
     }
 
-    private async ValueTask<int> ReadToCloseAsync(CancellationToken ct)
+    private int ReadToClose()
     {
         while (true)
         {
-            var received = await _socket!.ReceiveAsync(Room(_end - _start + 1), SocketFlags.None, ct);
+            var received = _socket!.Receive(Room(_end - _start + 1));
             if (received == 0) return _end - _start;
             _end += received;
         }
@@ -290,11 +299,11 @@ internal sealed class RawHttpConnection : IDisposable
     }
 
     /// <summary>Receives until <paramref name="count"/> bytes from <c>_start</c> are buffered.</summary>
-    private async ValueTask FillAsync(int count, CancellationToken ct)
+    private void Fill(int count)
     {
         while (_end - _start < count)
         {
-            var received = await _socket!.ReceiveAsync(Room(count), SocketFlags.None, ct);
+            var received = _socket!.Receive(Room(count));
             if (received == 0)
             {
                 throw new IOException(_answerStarted ? "The server closed the connection in the middle of its answer." : "The server closed the connection without answering.");
@@ -305,7 +314,7 @@ internal sealed class RawHttpConnection : IDisposable
     }
 
     /// <summary>The free space after <c>_end</c>, the buffer compacted or grown first so that <paramref name="count"/> bytes from <c>_start</c> fit.</summary>
-    private Memory<byte> Room(int count)
+    private Span<byte> Room(int count)
     {
         if (count > MaxAnswer) ThrowMalformed($"the answer is past {MaxAnswer >> 20} MiB");
         if (_start + count > _buffer.Length)
@@ -316,13 +325,12 @@ internal sealed class RawHttpConnection : IDisposable
             _end -= _start;
             _start = 0;
         }
-        return _buffer.AsMemory(_end);
+        return _buffer.AsSpan(_end);
     }
 
     private void Close()
     {
-        _socket?.Dispose();
-        _socket = null;
+        Interlocked.Exchange(ref _socket, null)?.Dispose();
         _start = _end = 0;
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,60 +7,75 @@ using System.Text;
 namespace ComfySharp.LoadGen;
 
 /// <summary>
-/// A client WebSocket (RFC 6455) over a plain socket, handshake and frames written and parsed by hand, for the broadcast
-/// scenario's listening sockets. A thousand of them share the machine with the server they measure, and ClientWebSocket's
-/// receive path (its locks, state checks and a copy out of its own buffer per message) was a large share of the generator's CPU.
+/// A client WebSocket (RFC 6455) over a plain socket, handshake and frames written and parsed by hand. The generator shares
+/// the machine with the server it measures, and ClientWebSocket's receive path (its locks, state checks, a copy out of its
+/// own buffer per message, and a hand-off from the runtime's epoll thread to a pool thread per receive) was a large share
+/// of the generator's CPU.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Three ways to read it, one per socket: <see cref="Receive"/> blocks its caller's thread (the socket is connected with
+/// <see cref="Connect"/> and never used asynchronously, see <see cref="BlockingSockets"/>); <see cref="ReceiveAsync"/> for
+/// sockets connected with <see cref="ConnectAsync"/>; or an event loop of the caller's own receives into
+/// <see cref="ReceiveRoom"/>, announced with <see cref="Received"/>, then <see cref="TryNextMessage"/> until it is false.
+/// Frames are parsed in place in one buffer, which every receive fills as far as it can.
+/// </para>
+/// <para>
 /// It speaks what any server may send: frames of any length form, fragmented messages, pings (answered) and the close
 /// handshake. It asks for no extension, so frames are never compressed. ws:// only.
+/// </para>
 /// </remarks>
-internal sealed class RawWebSocket : IDisposable
+internal sealed class RawWebSocket : IMessageSocket
 {
     private const int MaxMessage = 64 << 20; // bytes; a longer message fails the socket
     private const int MaxHead = 64 << 10; // bytes of the handshake answer
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket _socket;
     private readonly Lock _sendLock = new();
-    private byte[] _buffer = new byte[4096]; // received bytes; [_start, _end) not consumed yet
+    private byte[] _buffer; // received bytes; [_start, _end) not consumed yet
     private int _start;
     private int _end;
+    private long _receivedAt; // Stopwatch time taken right after the receive that brought the newest bytes
     private byte[] _message = []; // a fragmented message gathered so far
     private int _messageLength;
     private bool _fragmented; // inside a message whose last frame has not come yet
     private bool _messageIsText;
     private bool _closeSent;
 
-    private RawWebSocket(Socket socket) => _socket = socket;
-
-    /// <summary>Connects to <c>{url}ws?clientId=…</c> and completes the opening handshake.</summary>
-    public static async Task<RawWebSocket> ConnectAsync(Uri url, string clientId, CancellationToken ct)
+    private RawWebSocket(Socket socket, int bufferSize)
     {
-        if (url.Scheme != "http") throw new UsageException("The broadcast scenario needs an http:// URL.");
-        EndPoint endPoint = IPAddress.TryParse(url.DnsSafeHost, out var address)
-            ? new IPEndPoint(address, url.Port)
-            : new DnsEndPoint(url.DnsSafeHost, url.Port);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var ws = new RawWebSocket(socket);
+        _socket = socket;
+        _buffer = new byte[bufferSize];
+    }
+
+    public Socket Socket => _socket;
+
+    /// <summary>The server's close frame arrived (and was answered); no message follows.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>Connects to <c>{url}ws?clientId=…</c> on a blocking socket and completes the opening handshake.</summary>
+    /// <param name="bufferSize">Bytes one receive may bring: large for a socket that gets every event of many prompts.</param>
+    /// <exception cref="IOException">No connection, no handshake within 10 s, or the server refused the WebSocket.</exception>
+    public static RawWebSocket Connect(Uri url, string clientId, int bufferSize, CancellationToken ct)
+    {
+        var socket = BlockingSockets.Connect(BlockingSockets.EndPointOf(url), url.Authority, ct);
+        var ws = new RawWebSocket(socket, bufferSize);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(endPoint, timeout.Token);
-            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            var target = ComfyConnection.SocketUrl(url, clientId).PathAndQuery;
-            var request = Encoding.ASCII.GetBytes(
-                $"GET {target} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
-            await ws.ReadHandshakeAsync(key, timeout.Token);
+            var (key, request) = Handshake(url, clientId);
+            BlockingSockets.Bounded(socket, () =>
+            {
+                for (var sent = 0; sent < request.Length;) sent += socket.Send(request.AsSpan(sent));
+                int headEnd;
+                while ((headEnd = ws.HandshakeEnd()) < 0) ws.Fill();
+                ws.CheckHandshake(headEnd, key);
+            }, $"No WebSocket handshake with {url.Authority} within {BlockingSockets.ConnectTimeout.TotalSeconds:0} s.", ct);
             return ws;
         }
-        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (SocketException ex)
         {
             ws.Dispose();
-            throw new IOException($"No WebSocket handshake with {url.Authority} within {ConnectTimeout.TotalSeconds:0} s.", ex);
+            throw new IOException($"{ex.Message} ({url.Authority})", ex);
         }
         catch
         {
@@ -70,53 +84,123 @@ internal sealed class RawWebSocket : IDisposable
         }
     }
 
-    /// <summary>
-    /// The next text or binary message, valid until the next call, and the <see cref="Stopwatch"/> time its last bytes were
-    /// received; null when the server closed the socket (its close frame is answered).
-    /// </summary>
-    /// <exception cref="IOException">The connection ended without a close frame, or a frame broke the protocol.</exception>
-    public async ValueTask<(bool IsText, ReadOnlyMemory<byte> Data, long ReceivedAt)?> ReceiveAsync(CancellationToken ct)
+    /// <summary>Connects to <c>{url}ws?clientId=…</c> asynchronously and completes the opening handshake.</summary>
+    public static async Task<RawWebSocket> ConnectAsync(Uri url, string clientId, int bufferSize, CancellationToken ct)
     {
-        var receivedAt = Stopwatch.GetTimestamp();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var ws = new RawWebSocket(socket, bufferSize);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(BlockingSockets.ConnectTimeout);
+            await socket.ConnectAsync(BlockingSockets.EndPointOf(url), timeout.Token);
+            var (key, request) = Handshake(url, clientId);
+            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
+            int headEnd;
+            while ((headEnd = ws.HandshakeEnd()) < 0) await ws.FillAsync(timeout.Token);
+            ws.CheckHandshake(headEnd, key);
+            return ws;
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            ws.Dispose();
+            throw new IOException($"No WebSocket handshake with {url.Authority} within {BlockingSockets.ConnectTimeout.TotalSeconds:0} s.", ex);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Blocks for the next text or binary message; null when the server closed the socket (its close frame is answered).</summary>
+    /// <exception cref="IOException">The connection ended without a close frame, or a frame broke the protocol.</exception>
+    /// <exception cref="SocketException">Receiving failed.</exception>
+    public SocketMessage? Receive()
+    {
         while (true)
         {
-            while (TryReadFrame(out var fin, out var opcode, out var payload))
-            {
-                switch (opcode)
-                {
-                    case 0x1 or 0x2:
-                        if (_fragmented) throw new IOException("A new message started inside a fragmented one.");
-                        if (fin) return (opcode == 0x1, payload, receivedAt);
-                        _fragmented = true;
-                        _messageIsText = opcode == 0x1;
-                        _messageLength = 0;
-                        Gather(payload.Span);
-                        break;
-                    case 0x0:
-                        if (!_fragmented) throw new IOException("A continuation frame outside a message.");
-                        Gather(payload.Span);
-                        if (fin)
-                        {
-                            _fragmented = false;
-                            return (_messageIsText, _message.AsMemory(0, _messageLength), receivedAt);
-                        }
-                        break;
-                    case 0x8:
-                        // Echo the status code, as the close handshake asks.
-                        Send(0x8, payload.Length >= 2 ? payload.Span[..2] : []);
-                        return null;
-                    case 0x9:
-                        Send(0xA, payload.Span);
-                        break;
-                    case 0xA:
-                        break;
-                    default:
-                        throw new IOException($"Unknown WebSocket opcode {opcode}.");
-                }
-            }
-            await FillAsync(ct);
-            receivedAt = Stopwatch.GetTimestamp();
+            if (TryNextMessage(out var message)) return message;
+            if (IsClosed) return null;
+            Fill();
         }
+    }
+
+    /// <summary>As <see cref="Receive"/>, for a socket connected with <see cref="ConnectAsync"/>.</summary>
+    public async ValueTask<SocketMessage?> ReceiveAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            if (TryNextMessage(out var message)) return message;
+            if (IsClosed) return null;
+            await FillAsync(ct);
+        }
+    }
+
+    /// <summary>The free space after the buffered bytes, for an event loop's own receive; made at least a quarter of the buffer.</summary>
+    public Span<byte> ReceiveRoom()
+    {
+        if (_start == _end) _start = _end = 0;
+        else if (_buffer.Length - _end < _buffer.Length / 4) MakeRoom(_end - _start + _buffer.Length / 4);
+        return _buffer.AsSpan(_end);
+    }
+
+    /// <summary>An event loop's receive put <paramref name="count"/> bytes into <see cref="ReceiveRoom"/> at <paramref name="receivedAt"/>.</summary>
+    public void Received(int count, long receivedAt)
+    {
+        _end += count;
+        _receivedAt = receivedAt;
+    }
+
+    /// <summary>
+    /// The next whole text or binary message in the buffer, valid until the next call; false when more bytes are needed or
+    /// the close frame came (<see cref="IsClosed"/>). Pings are answered and pongs skipped on the way.
+    /// </summary>
+    /// <exception cref="IOException">A frame broke the protocol.</exception>
+    public bool TryNextMessage(out SocketMessage message)
+    {
+        message = default;
+        while (!IsClosed && TryReadFrame(out var fin, out var opcode, out var payload))
+        {
+            switch (opcode)
+            {
+                case 0x1 or 0x2:
+                    if (_fragmented) throw new IOException("A new message started inside a fragmented one.");
+                    if (fin)
+                    {
+                        message = new SocketMessage(opcode == 0x1, payload, _receivedAt);
+                        return true;
+                    }
+                    _fragmented = true;
+                    _messageIsText = opcode == 0x1;
+                    _messageLength = 0;
+                    Gather(payload.Span);
+                    break;
+                case 0x0:
+                    if (!_fragmented) throw new IOException("A continuation frame outside a message.");
+                    Gather(payload.Span);
+                    if (fin)
+                    {
+                        _fragmented = false;
+                        message = new SocketMessage(_messageIsText, _message.AsMemory(0, _messageLength), _receivedAt);
+                        return true;
+                    }
+                    break;
+                case 0x8:
+                    // Echo the status code, as the close handshake asks.
+                    Send(0x8, payload.Length >= 2 ? payload.Span[..2] : []);
+                    IsClosed = true;
+                    break;
+                case 0x9:
+                    Send(0xA, payload.Span);
+                    break;
+                case 0xA:
+                    break;
+                default:
+                    throw new IOException($"Unknown WebSocket opcode {opcode}.");
+            }
+        }
+        return false;
     }
 
     /// <summary>Sends a close frame (once); the server answers it and ends the connection.</summary>
@@ -129,14 +213,27 @@ internal sealed class RawWebSocket : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private async ValueTask ReadHandshakeAsync(string key, CancellationToken ct)
+    private static (string Key, byte[] Request) Handshake(Uri url, string clientId)
     {
-        int headEnd;
-        while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
-        {
-            if (_end - _start >= MaxHead) throw new IOException("The WebSocket handshake answer has no end.");
-            await FillAsync(ct);
-        }
+        if (url.Scheme != "http") throw new UsageException("A raw WebSocket needs an http:// URL.");
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var target = ComfyConnection.SocketUrl(url, clientId).PathAndQuery;
+        var request = Encoding.ASCII.GetBytes(
+            $"GET {target} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        return (key, request);
+    }
+
+    /// <summary>Where the handshake answer's empty line starts; -1 if it has not all come.</summary>
+    private int HandshakeEnd()
+    {
+        var end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
+        if (end < 0 && _end - _start >= MaxHead) throw new IOException("The WebSocket handshake answer has no end.");
+        return end;
+    }
+
+    private void CheckHandshake(int headEnd, string key)
+    {
         var head = Encoding.ASCII.GetString(_buffer, _start, headEnd);
         _start += headEnd + 4; // what follows (the greeting may) is the first frame
         var lines = head.Split("\r\n");
@@ -203,7 +300,7 @@ internal sealed class RawWebSocket : IDisposable
         return true;
     }
 
-    /// <summary>Moves the unread bytes to the front, and grows the buffer if a frame of <paramref name="needed"/> bytes still does not fit.</summary>
+    /// <summary>Moves the unread bytes to the front, and grows the buffer if <paramref name="needed"/> bytes from the first unread one still do not fit.</summary>
     private void MakeRoom(int needed)
     {
         var unread = _end - _start;
@@ -221,11 +318,19 @@ internal sealed class RawWebSocket : IDisposable
         _end = unread;
     }
 
+    private void Fill()
+    {
+        var read = _socket.Receive(ReceiveRoom());
+        _receivedAt = Stopwatch.GetTimestamp();
+        if (read == 0) throw new IOException("The connection ended without a close frame.");
+        _end += read;
+    }
+
     private async ValueTask FillAsync(CancellationToken ct)
     {
-        if (_start == _end) _start = _end = 0;
-        else if (_end == _buffer.Length) MakeRoom(_end - _start + 1);
+        ReceiveRoom();
         var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+        _receivedAt = Stopwatch.GetTimestamp();
         if (read == 0) throw new IOException("The connection ended without a close frame.");
         _end += read;
     }

@@ -3,7 +3,7 @@ namespace ComfySharp.LoadGen;
 /// <summary><c>soak</c>: the server's RSS idle, then after N trivial prompts posted as in <c>throughput</c>.</summary>
 internal static class SoakScenario
 {
-    public static async Task<Report> RunAsync(Options options, CancellationToken ct)
+    public static Report Run(Options options, CancellationToken ct)
     {
         var url = options.Url;
         var pid = options.Int("pid", 0, min: 1);
@@ -13,9 +13,9 @@ internal static class SoakScenario
         var cached = options.Flag("cached");
         if (!ProcessMemory.TryRead(pid, out var idle)) throw new UsageException($"No readable /proc/{pid}/status.");
 
-        await using var connection = await ComfyConnection.OpenAsync(url, posters, ct);
-        await ThroughputRun.WarmUpAsync(connection, options.Int("warmup", 0), ct);
-        var result = await ThroughputRun.RunAsync(connection, posters, count, cached, ct);
+        using var connection = ComfyConnection.Open(url, posters, ct);
+        ThroughputRun.WarmUp(connection, options.Int("warmup", 0), ct);
+        var result = ThroughputRun.Run(connection, posters, count, cached, ct);
         var report = Report.For("soak", url, $"pid {pid}, {count} prompts").Add("pid", "", (long)pid);
         idle.AddTo(report, "idle", "idle");
         if (ProcessMemory.TryRead(pid, out var after))
@@ -29,7 +29,7 @@ internal static class SoakScenario
             report.Failed = true;
         }
         ThroughputRun.AddTo(report, result, posters, cached);
-        report.Failed |= result.TimedOut || result.Rejected > 0 || result.Failed > 0;
+        report.Failed |= result.TimedOut || result.Rejected > 0 || result.Failed > 0 || result.Error is not null;
         return report;
     }
 }
