@@ -1,14 +1,23 @@
 namespace ComfySharp.Server.Sessions;
 
 /// <summary>
-/// The drains one broadcast started (<see cref="ClientSession.Enqueue"/> returned true), run one after another from a single
-/// thread-pool work item: one wake-up per broadcast instead of one per socket. A drain that cannot write at once goes on by
-/// itself, so a stalled client never holds up the sockets after it.
+/// The drains one broadcast started (<see cref="ClientSession.Enqueue"/> returned true), run one after another from a few
+/// thread-pool work items instead of waking one writer per socket. Each socket's write is a system call that also carries
+/// the frame through the loopback or network stack (7-11 us each on a 2-core VM, measured with a C sender), so a thousand
+/// sockets are split over one work item per core. A drain that cannot write at once goes on by itself, so a stalled client
+/// never holds up the sockets after it.
 /// </summary>
-internal sealed class FanOut(int expected) : IThreadPoolWorkItem
+internal sealed class FanOut
 {
-    private ClientSession[] _sessions = new ClientSession[Math.Max(expected, 1)];
+    // Fewer sockets than this per work item are not worth a second thread's wake-up.
+    private const int MinPerPart = 64;
+
+    private ClientSession[] _sessions;
     private int _count;
+    private int _partsLeft;
+    private Action? _done;
+
+    public FanOut(int expected) => _sessions = new ClientSession[Math.Max(expected, 1)];
 
     public void Add(ClientSession session)
     {
@@ -17,8 +26,26 @@ internal sealed class FanOut(int expected) : IThreadPoolWorkItem
         _sessions[_count++] = session;
     }
 
-    public void Execute()
+    /// <summary>Runs the drains on up to one work item per core; <paramref name="done"/> runs once all of them returned.</summary>
+    public void Start(Action done)
     {
-        for (var i = 0; i < _count; i++) _sessions[i].Drain();
+        _done = done;
+        var parts = Math.Clamp(_count / MinPerPart, 1, Environment.ProcessorCount);
+        var share = (_count + parts - 1) / parts;
+        _partsLeft = parts;
+        for (var start = 0; start < _count; start += share)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(new Part(this, start, Math.Min(_count, start + share)), preferLocal: false);
+        }
+    }
+
+    private sealed class Part(FanOut owner, int start, int end) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            var sessions = owner._sessions;
+            for (var i = start; i < end; i++) sessions[i].Drain();
+            if (Interlocked.Decrement(ref owner._partsLeft) == 0) owner._done!();
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class SessionHub : IExecutionEvents
 {
     private readonly ConcurrentDictionary<string, ClientSession> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _runningLock = new();
+    private readonly FanOutQueue _fanOuts = new();
     private ExecutionScope? _running;
     private string? _runningDisplayNode;
 
@@ -152,7 +153,7 @@ internal sealed partial class SessionHub : IExecutionEvents
         else ToAll(frame);
     }
 
-    /// <summary>Queues the frame for every socket, then drains the idle outboxes from one work item (<see cref="FanOut"/>).</summary>
+    /// <summary>Queues the frame for every socket, then drains the idle outboxes from a few work items (<see cref="FanOut"/>) once the previous broadcast's are done.</summary>
     private void ToAll(OutboundFrame frame)
     {
         FanOut? fanOut = null;
@@ -161,6 +162,6 @@ internal sealed partial class SessionHub : IExecutionEvents
         {
             if (session.Enqueue(frame)) (fanOut ??= new FanOut(_sessions.Count)).Add(session);
         }
-        if (fanOut is not null) ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
+        if (fanOut is not null) _fanOuts.Run(fanOut);
     }
 }
