@@ -1,5 +1,4 @@
 using ComfySharp.Engine.Queue;
-using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
@@ -79,7 +78,7 @@ public sealed partial class SqlitePromptStore
         {
             _statements.Rollback.Run();
         }
-        catch (SqliteException)
+        catch (SqliteStoreException)
         {
             // SQLite already rolled the transaction back (it does so itself on some errors).
         }
@@ -87,7 +86,7 @@ public sealed partial class SqlitePromptStore
         {
             LoadRowMaps();
         }
-        catch (SqliteException)
+        catch (SqliteStoreException)
         {
             // The file cannot be read now; the maps keep what the failed writes left, and the next writes fail or
             // succeed by what SQLite says. Reopening the store rebuilds them.

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ComfySharp.Engine.Queue;
-using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
@@ -25,7 +24,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
 {
     private const int SchemaVersion = 2;
 
-    private readonly SqliteConnection _connection;
+    private readonly Database _database;
     private readonly WriteQueue _writes = new();
     private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Statements _statements;
@@ -38,11 +37,11 @@ public sealed partial class SqlitePromptStore : IPromptStore
     private readonly ConcurrentDictionary<string, int> _markedAttempts = new(StringComparer.Ordinal);
     private readonly HistoryIndex _history = new();
 
-    private SqlitePromptStore(SqliteConnection connection, RunningMarker marker)
+    private SqlitePromptStore(Database database, Statements statements, RunningMarker marker)
     {
         _marker = marker;
-        _connection = connection;
-        _statements = new Statements(connection.Handle!);
+        _database = database;
+        _statements = statements;
         LoadRowMaps();
         new Thread(WriterLoop) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
@@ -50,55 +49,54 @@ public sealed partial class SqlitePromptStore : IPromptStore
     public string Path { get; private init; } = "";
 
     /// <summary>Opens (or creates) the database, with ComfyUI's history cap (<see cref="PromptQueue.HistoryCap"/>).</summary>
-    /// <exception cref="IOException">Another process holds the database (another server on the same base directory).</exception>
-    /// <exception cref="SqliteException">The file is not a database SQLite can open.</exception>
+    /// <exception cref="IOException">
+    /// Another process holds the database (another server on the same base directory), or SQLite cannot use the file
+    /// (<see cref="SqliteStoreException"/>).
+    /// </exception>
     public static ValueTask<SqlitePromptStore> OpenAsync(string path, CancellationToken ct) => OpenAsync(path, PromptQueue.HistoryCap, ct);
 
     /// <param name="path">The database file.</param>
     /// <param name="historyCap">How many history entries reads show until a write gives another cap.</param>
     /// <param name="ct">Cancels the opening.</param>
-    public static async ValueTask<SqlitePromptStore> OpenAsync(string path, int historyCap, CancellationToken ct)
+    public static ValueTask<SqlitePromptStore> OpenAsync(string path, int historyCap, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        // Not pooled: closing must release the file (the exclusive lock goes with the connection). A file another process
-        // holds is reported after a short wait instead of the default 30 s.
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 2,
-        }.ToString();
-        var connection = new SqliteConnection(connectionString);
+        // A file another process holds is reported after a short wait.
+        var database = Database.Open(full, busyTimeoutMs: 2000);
+        Statements? statements = null;
+        RunningMarker? marker = null;
         try
         {
-            await connection.OpenAsync(ct);
-            await ExecuteAsync(connection, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", ct);
-            await StoreSchema.MigrateAsync(connection, SchemaVersion, ct);
+            database.Execute("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+            StoreSchema.Migrate(database, SchemaVersion);
             // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
             // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
             // running; if its attempt had not been committed yet (still not marked running), it is counted now.
-            var marker = RunningMarker.Open(full + "-running");
+            marker = RunningMarker.Open(full + "-running");
             if (marker.Read() is { } wasRunning)
             {
-                await using var counting = connection.CreateCommand();
-                counting.CommandText = "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = $id AND running = 0";
-                counting.Parameters.AddWithValue("$id", wasRunning);
-                await counting.ExecuteNonQueryAsync(ct);
+                using var counting = new Statement(database, "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = ?1 AND running = 0");
+                counting.Bind(1, wasRunning).Run();
             }
-            await ExecuteAsync(connection, "UPDATE queue SET running = 0 WHERE running = 1", ct);
+            database.Execute("UPDATE queue SET running = 0 WHERE running = 1");
             marker.Clear();
-            var store = new SqlitePromptStore(connection, marker) { Path = full };
+            statements = new Statements(database);
+            var store = new SqlitePromptStore(database, statements, marker) { Path = full };
             store._history.Cap = historyCap;
-            return store;
+            return ValueTask.FromResult(store);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        catch (Exception ex)
         {
-            await connection.DisposeAsync();
-            throw new IOException($"The database {full} is in use by another process (another ComfySharp server with the same base " +
-                "directory or --database?). Stop it or give this server a database of its own.", ex);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
+            statements?.Dispose();
+            marker?.Dispose();
+            database.Dispose();
+            if (ex is SqliteStoreException { ErrorCode: 5 or 6 }) // SQLITE_BUSY, SQLITE_LOCKED
+            {
+                throw new IOException($"The database {full} is in use by another process (another ComfySharp server with the same " +
+                    "base directory or --database?). Stop it or give this server a database of its own.", ex);
+            }
             throw;
         }
     }
@@ -185,7 +183,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
         _writes.Complete();
         await _writerEnded.Task.ConfigureAwait(false);
         _statements.Dispose();
-        await _connection.DisposeAsync();
+        _database.Dispose();
         _marker.Dispose();
     }
 
@@ -197,12 +195,5 @@ public sealed partial class SqlitePromptStore : IPromptStore
     {
         if (_writes.Add(op, mayRunHere) is { } batch) RunHere(batch);
         return new ValueTask(op.Done.Task);
-    }
-
-    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace ComfySharp.Storage.Sqlite;
@@ -15,13 +14,13 @@ internal sealed class Statement : IDisposable
 {
     private const int StackLimit = 256; // UTF-8 bytes of a string bound from the stack; longer ones rent a buffer
 
-    private readonly sqlite3 _db;
+    private readonly Database _db;
     private readonly sqlite3_stmt _stmt;
 
-    public Statement(sqlite3 db, string sql)
+    public Statement(Database db, string sql)
     {
         _db = db;
-        Check(raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _stmt));
+        Check(raw.sqlite3_prepare_v3(db.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out _stmt));
     }
 
     public Statement Bind(int index, long value)
@@ -120,10 +119,5 @@ internal sealed class Statement : IDisposable
         if (rc != raw.SQLITE_OK) Fail(rc);
     }
 
-    private void Fail(int rc)
-    {
-        SqliteException.ThrowExceptionForRC(rc, _db);
-        // ThrowExceptionForRC returns for codes it does not see as errors; a code this class did not expect still is one.
-        throw new SqliteException($"SQLite returned {rc} where it was not expected.", rc);
-    }
+    private void Fail(int rc) => throw _db.Error(rc);
 }

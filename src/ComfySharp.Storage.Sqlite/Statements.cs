@@ -1,5 +1,3 @@
-using SQLitePCL;
-
 namespace ComfySharp.Storage.Sqlite;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace ComfySharp.Storage.Sqlite;
 /// </summary>
 internal sealed class Statements : IDisposable
 {
-    public Statements(sqlite3 db)
+    public Statements(Database db)
     {
         Begin = new(db, "BEGIN IMMEDIATE");
         Commit = new(db, "COMMIT");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace ComfySharp.Storage.Sqlite;
 
@@ -32,11 +31,10 @@ internal static class StoreSchema
         );
         """;
 
-    public static async Task MigrateAsync(SqliteConnection connection, int current, CancellationToken ct)
+    public static void Migrate(Database database, int current)
     {
-        await using var read = connection.CreateCommand();
-        read.CommandText = "PRAGMA user_version";
-        var version = Convert.ToInt32(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        int version;
+        using (var read = new Statement(database, "PRAGMA user_version")) version = (int)read.RunInt64();
         if (version > current)
         {
             throw new InvalidOperationException($"The database was written by a newer ComfySharp (schema {version}); this one knows schema {current}.");
@@ -55,6 +53,6 @@ internal static class StoreSchema
                 """,
             _ => throw new InvalidOperationException($"The database has an unknown schema {version}."),
         };
-        await SqlitePromptStore.ExecuteAsync(connection, "BEGIN IMMEDIATE;" + script + $"PRAGMA user_version = {current}; COMMIT;", ct);
+        database.Execute("BEGIN IMMEDIATE;" + script + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {current}; COMMIT;"));
     }
 }

@@ -407,6 +407,20 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         Assert.NotNull(await Store.GetHistoryAsync("kept", ct));
     }
 
+    [Fact]
+    public async Task A_file_that_is_not_a_database_is_refused_with_sqlites_reason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.DisposeAsync();
+        await File.WriteAllTextAsync(DatabasePath, new string('x', 8192), ct);
+        File.Delete(DatabasePath + "-wal");
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(async () => await SqlitePromptStore.OpenAsync(DatabasePath, ct));
+        Assert.Equal(26, error.ErrorCode); // SQLITE_NOTADB
+        Assert.Contains("not a database", error.Message);
+        File.Delete(DatabasePath);
+        await InitializeAsync();
+    }
+
     /// <summary>History rows in the file, hidden ones included; the store must be closed (it holds the file exclusively).</summary>
     private async Task<long> RowsInFileAsync(CancellationToken ct)
     {
