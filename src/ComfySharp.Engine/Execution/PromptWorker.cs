@@ -97,9 +97,9 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
     public static readonly TimeSpan IdleTrimDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The next prompt. When none comes within <see cref="IdleTrimDelay"/>, a compacting collection returns the heap the
-    /// last burst grew (the GC keeps freed memory committed for reuse), so an idle server's RSS does not depend on the
-    /// load it has seen. It runs once per idle period, never while a prompt waits.
+    /// The next prompt. When none comes within <see cref="IdleTrimDelay"/>, the memory the last burst grew goes back to the
+    /// system (<see cref="IdleMemory"/>), so an idle server's RSS does not depend on the load it has seen. It runs once per
+    /// idle period, never while a prompt waits.
     /// </summary>
     private async ValueTask<(QueueItem Item, CancellationToken Interrupt)> TakeOrTrimAsync(CancellationToken stopping)
     {
@@ -110,7 +110,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         var waited = Task.Delay(IdleTrimDelay, time, idle.Token);
         if (await Task.WhenAny(taking, waited).ConfigureAwait(false) == waited && waited.IsCompletedSuccessfully)
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            IdleMemory.Release();
         }
         await idle.CancelAsync().ConfigureAwait(false);
         return await taking.ConfigureAwait(false);
