@@ -26,7 +26,14 @@ internal enum StoreOpKind
 internal sealed class StoreOp(StoreOpKind kind)
 {
     public StoreOpKind Kind { get; } = kind;
-    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Completes after the op's commit. Its waiter goes on right there, on the thread that committed (the writer thread, or a
+    /// caller that ran the batch), up to the waiter's next await: handing every waiter to the thread pool cost a wake-up and a
+    /// context switch per op on a busy server (throughput --count 40000 runs 2-3, alternated: 5,050-6,720 -> 6,790-7,470
+    /// prompts/s, server CPU 188-260 -> 164-183 us per prompt). Waiters do little before their next await (announce, answer
+    /// an HTTP request); a write they make meanwhile queues behind the running batch.
+    /// </summary>
+    public TaskCompletionSource Done { get; } = new();
     public QueueItem? Item { get; init; }
     public byte[]? Json { get; init; }
     public string? PromptId { get; init; }
