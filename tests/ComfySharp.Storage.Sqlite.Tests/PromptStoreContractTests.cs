@@ -421,6 +421,38 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         await InitializeAsync();
     }
 
+    [Fact]
+    public async Task A_new_database_has_2_kb_pages_and_an_old_one_keeps_its_own()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.CompleteAsync("one", Record("one"), 100, callerWaits: true, ct);
+        Assert.Equal(2048, await PageSizeAsync(ct));
+        File.Delete(DatabasePath);
+        File.Delete(DatabasePath + "-wal");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await old.OpenAsync(ct);
+            await using var command = old.CreateCommand();
+            command.CommandText = "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t (x);";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await InitializeAsync();
+        await Store.CompleteAsync("two", Record("two"), 100, callerWaits: true, ct);
+        Assert.Equal(4096, await PageSizeAsync(ct));
+        await InitializeAsync();
+        Assert.Equal(["two"], (await Store.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+
+        async Task<long> PageSizeAsync(CancellationToken token)
+        {
+            await Store.DisposeAsync();
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+            await connection.OpenAsync(token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size";
+            return (long)(await command.ExecuteScalarAsync(token))!;
+        }
+    }
+
     /// <summary>History rows in the file, hidden ones included; the store must be closed (it holds the file exclusively).</summary>
     private async Task<long> RowsInFileAsync(CancellationToken ct)
     {
