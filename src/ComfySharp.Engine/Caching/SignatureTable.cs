@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Graph;
@@ -17,6 +18,8 @@ namespace ComfySharp.Engine.Caching;
 internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 {
     private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
+    // One delegate for every sort: List.Sort(IComparer) wraps the comparer in a new one per call.
+    private static readonly Comparison<string> OrdinalOrder = string.CompareOrdinal;
     private static long _nextIdentity;
 
     private readonly NodeRegistry _registry = registry;
@@ -98,7 +101,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
         var names = _names;
         names.Clear();
         foreach (var name in node.Inputs.Keys) names.Add(name);
-        names.Sort(StringComparer.Ordinal);
+        CollectionsMarshal.AsSpan(names).Sort(OrdinalOrder);
         foreach (var name in names)
         {
             WriteString(hasher, name);

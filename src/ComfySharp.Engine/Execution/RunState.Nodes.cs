@@ -50,11 +50,12 @@ internal sealed partial class RunState
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_interrupt.IsCancellationRequested)
             {
-                return new NodeFailure(id, ex, inputs);
+                return new NodeFailure(id, ex, inputs.ToDictionary());
             }
         }
 
-        var outcomes = new CallOutcome[args.Count];
+        // One call, the usual case, collects into the run's scratch array; an array that outlives this start is the node's own.
+        var outcomes = args.Count == 1 ? _oneOutcome : new CallOutcome[args.Count];
         List<(int Index, ValueTask<NodeOutput> Task)>? pending = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -86,6 +87,7 @@ internal sealed partial class RunState
             return failure;
         }
         // Async calls run on while other ready nodes execute (ComfyUI overlaps async nodes the same way).
+        if (ReferenceEquals(outcomes, _oneOutcome)) outcomes = [outcomes[0]];
         _inflight[AwaitCallsAsync(outcomes, pending)] = calls;
         return null;
     }
@@ -107,7 +109,7 @@ internal sealed partial class RunState
     }
 
     /// <summary>Asks the node which lazy inputs it needs; unevaluated ones become dependencies and the node waits.</summary>
-    private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, List<NodeArgs> args)
+    private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, CallArgs args)
     {
         var id = calls.Node.Id;
         var added = false;
@@ -135,7 +137,7 @@ internal sealed partial class RunState
         {
             if (outcome.Error is null) continue;
             if (outcome.Error is OperationCanceledException && _interrupt.IsCancellationRequested) throw new OperationCanceledException(_interrupt);
-            return new NodeFailure(id, outcome.Error, calls.Inputs);
+            return new NodeFailure(id, outcome.Error, calls.Inputs.ToDictionary());
         }
 
         var expands = false;
@@ -149,7 +151,8 @@ internal sealed partial class RunState
             {
                 if (_graph.HasNode(newId))
                 {
-                    return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."), calls.Inputs);
+                    return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."),
+                        calls.Inputs.ToDictionary());
                 }
                 _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, new Dictionary<string, object?>(spec.Inputs, StringComparer.Ordinal)), id,
                     spec.OverrideDisplayId);
@@ -163,7 +166,7 @@ internal sealed partial class RunState
                 if (result is NodeLink link) _list.AddStrongLink(link.NodeId, id);
             }
         }
-        _pendingSubgraphs[id] = outcomes;
+        _pendingSubgraphs[id] = ReferenceEquals(outcomes, _oneOutcome) ? [outcomes[0]] : outcomes;
         _list.Requeue(id);
         return null;
     }
@@ -278,30 +281,31 @@ internal sealed partial class RunState
         return into;
     }
 
-    private Dictionary<string, IReadOnlyList<object?>> GatherInputs(PromptNode node, NodeDefinition definition)
+    private GatheredInputs GatherInputs(PromptNode node, NodeDefinition definition)
     {
-        var inputs = _spareInputs ?? new Dictionary<string, IReadOnlyList<object?>>(node.Inputs.Count, StringComparer.Ordinal);
+        var inputs = _spareInputs ?? new GatheredInputs();
         _spareInputs = null;
         inputs.Clear();
+        var schema = definition.Schema;
         foreach (var (name, value) in node.Inputs)
         {
-            var spec = definition.Schema.FindInput(name);
+            var spec = schema.FindInput(name);
             if (value is NodeLink link)
             {
                 if (spec is { RawLink: true })
                 {
-                    inputs[name] = [link];
+                    inputs.AddConstant(name, value);
                 }
                 else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.Outputs.Length)
                 {
-                    inputs[name] = source.Outputs[link.OutputIndex];
+                    inputs.AddList(name, source.Outputs[link.OutputIndex]);
                 }
                 // else: a lazy input not evaluated (yet); it stays absent
             }
             else if (spec is not null)
             {
                 // Hidden inputs given a value in the prompt are passed on too (TestForLoopOpen's initial_value0 relies on it).
-                inputs[name] = [value];
+                inputs.AddConstant(name, value);
             }
             // Undeclared constants are dropped, as in ComfyUI; undeclared links are passed on (variadic nodes).
         }

@@ -31,7 +31,9 @@ internal sealed partial class RunState
     private string? _currentNode;
     // The gathered inputs of the last node that finished within its start, reused by the next: a node in flight or
     // failed keeps its table (its failure reports it), so only those allocate one.
-    private Dictionary<string, IReadOnlyList<object?>>? _spareInputs;
+    private GatheredInputs? _spareInputs;
+    // The outcome of a node's only call, reused by every node that completes within its start (see StartNodeAsync).
+    private readonly CallOutcome[] _oneOutcome = new CallOutcome[1];
 
     public RunState(PromptExecutor executor, PromptRun run, ExecutionScope scope, NodeRegistry registry, OutputCache cache,
         IExecutionEvents events, TimeProvider time, CancellationToken interrupt)
