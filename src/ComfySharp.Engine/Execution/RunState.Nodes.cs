@@ -188,7 +188,10 @@ internal sealed partial class RunState
                 }
                 var values = only.Output!.Values;
                 var value = s < values.Length ? values[s] : null;
-                merged[s] = slots[s].IsList && value is IReadOnlyList<object?> many ? new List<object?>(many) : new object?[] { value };
+                if (slots[s].IsList && value is IReadOnlyList<object?> many) merged[s] = new List<object?>(many);
+                // A one-slot node's values are that slot's list already: passed on as they are (no copy between nodes).
+                else if (slots.Count == 1 && values.Length == 1) merged[s] = values;
+                else merged[s] = new object?[] { value };
             }
             return Store(id, merged, only.Output?.Ui is { } onlyUi ? MergeUi(null, onlyUi) : null);
         }
