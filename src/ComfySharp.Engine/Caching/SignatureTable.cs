@@ -19,18 +19,18 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 {
     private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
     // One delegate for every sort: List.Sort(IComparer) wraps the comparer in a new one per call.
-    private static readonly Comparison<string> OrdinalOrder = string.CompareOrdinal;
+    private static readonly Comparison<KeyValuePair<string, object?>> ByName = static (a, b) => string.CompareOrdinal(a.Key, b.Key);
     private static long _nextIdentity;
 
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
     private readonly Dictionary<string, CacheKey> _keys = new(graph.Count, StringComparer.Ordinal);
-    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and name list per node
+    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and input list per node
     // were most of the table's cost on long chains.
     private readonly XxHash128 _hasher = new();
     private readonly HashSet<string> _onStack = new(StringComparer.Ordinal);
     private readonly Stack<string> _stack = new();
-    private readonly List<string> _names = [];
+    private readonly List<KeyValuePair<string, object?>> _inputs = [];
 
     public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
 
@@ -61,7 +61,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             var pushed = false;
             if (onStack.Add(id) && _graph.TryGetNode(id, out var node))
             {
-                foreach (var value in node.Inputs.Values)
+                foreach (var (_, value) in node.Inputs)
                 {
                     if (value is NodeLink link && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) && !onStack.Contains(link.NodeId))
                     {
@@ -98,14 +98,13 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
         }
 
         Span<byte> buffer = stackalloc byte[21];
-        var names = _names;
-        names.Clear();
-        foreach (var name in node.Inputs.Keys) names.Add(name);
-        CollectionsMarshal.AsSpan(names).Sort(OrdinalOrder);
-        foreach (var name in names)
+        var inputs = _inputs;
+        inputs.Clear();
+        foreach (var input in node.Inputs) inputs.Add(input);
+        CollectionsMarshal.AsSpan(inputs).Sort(ByName);
+        foreach (var (name, value) in inputs)
         {
             WriteString(hasher, name);
-            var value = node.Inputs[name];
             if (value is NodeLink link)
             {
                 buffer[0] = 0xF0;

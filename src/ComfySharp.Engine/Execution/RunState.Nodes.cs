@@ -154,7 +154,7 @@ internal sealed partial class RunState
                     return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."),
                         calls.Inputs.ToDictionary());
                 }
-                _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, new Dictionary<string, object?>(spec.Inputs, StringComparer.Ordinal)), id,
+                _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, InputDictionary.From(spec.Inputs)), id,
                     spec.OverrideDisplayId);
             }
             foreach (var (newId, spec) in expansion.Nodes)

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Runtime.CompilerServices;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
 
 namespace ComfySharp.Engine.Validation;
 
@@ -18,15 +20,18 @@ namespace ComfySharp.Engine.Validation;
 /// </remarks>
 public sealed class RawPrompt
 {
-    private RawPrompt(List<RawNode> nodes, Dictionary<string, int> indexById, byte[] utf8)
+    private RawPrompt(List<PromptNode> nodes, Dictionary<string, int> indexById, byte[] utf8)
     {
         Nodes = nodes;
         IndexById = indexById;
         Utf8 = utf8;
     }
 
-    /// <summary>The nodes in the client's order.</summary>
-    internal List<RawNode> Nodes { get; }
+    /// <summary>
+    /// The nodes in the client's order, as <see cref="PromptValidator.TryValidate"/> hands them on: inputs are strings,
+    /// bools, longs, nulls and links as read, any other value the JSON tree's node for it (typed by that validation).
+    /// </summary>
+    internal List<PromptNode> Nodes { get; }
 
     /// <summary>Each node's position in <see cref="Nodes"/>.</summary>
     internal Dictionary<string, int> IndexById { get; }
@@ -50,28 +55,32 @@ public sealed class RawPrompt
         prompt = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var start = (int)reader.TokenStartIndex;
-        var nodes = new List<RawNode>();
-        var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<PromptNode>();
         var names = new Names();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var id = names.Get(ref reader);
-            if (!indexById.TryAdd(id, nodes.Count)) return false;
             reader.Read();
             if (!TryReadNode(id, ref reader, names, out var node)) return false;
             nodes.Add(node!);
+        }
+        // Made once the count is known (a table grown node by node left its smaller copies behind); a repeated id is refused.
+        var indexById = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (!indexById.TryAdd(nodes[i].Id, i)) return false;
         }
         prompt = new RawPrompt(nodes, indexById, Normalize(json[start..(int)reader.BytesConsumed]));
         return true;
     }
 
-    private static bool TryReadNode(string id, ref Utf8JsonReader reader, Names names, out RawNode? node)
+    private static bool TryReadNode(string id, ref Utf8JsonReader reader, Names names, out PromptNode? node)
     {
         node = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         string? classType = null;
         string? title = null;
-        RawInput[]? inputs = null;
+        InputDictionary? inputs = null;
         var seen = 0; // bits: class_type, inputs, _meta
         List<string>? others = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -107,7 +116,7 @@ public sealed class RawPrompt
             }
         }
         if (classType is null || inputs is null) return false;
-        node = new RawNode(id, classType, title, inputs);
+        node = new PromptNode(id, classType, inputs) { Title = title };
         return true;
     }
 
@@ -140,7 +149,7 @@ public sealed class RawPrompt
         return true;
     }
 
-    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out RawInput[]? inputs)
+    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out InputDictionary? inputs)
     {
         inputs = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
@@ -151,7 +160,7 @@ public sealed class RawPrompt
             var name = names.Get(ref reader);
             for (var i = 0; i < count; i++)
             {
-                if (read[i].Name == name) return false;
+                if (read[i].Key == name) return false;
             }
             reader.Read();
             if (count == read.Length)
@@ -159,25 +168,30 @@ public sealed class RawPrompt
                 Array.Resize(ref read, count * 2);
                 names.Inputs = read;
             }
-            read[count++] = ReadValue(name, ref reader, names);
+            read[count++] = new(name, ReadValue(ref reader, names));
         }
-        inputs = read.AsSpan(0, count).ToArray();
+        inputs = count == 0 ? InputDictionary.Empty : InputDictionary.FromEntries(read.AsSpan(0, count).ToArray());
         return true;
     }
 
-    private static RawInput ReadValue(string name, ref Utf8JsonReader reader, Names names)
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static object? ReadValue(ref Utf8JsonReader reader, Names names)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return new RawInput(name, RawKind.String, reader.GetString());
-            case JsonTokenType.True or JsonTokenType.False:
-                return new RawInput(name, RawKind.Bool, Number: reader.TokenType == JsonTokenType.True ? 1 : 0);
+                return reader.GetString();
+            case JsonTokenType.True:
+                return True;
+            case JsonTokenType.False:
+                return False;
             case JsonTokenType.Null:
-                return new RawInput(name, RawKind.Null);
+                return null;
             case JsonTokenType.Number when reader.TryGetInt64(out var l) && (l != 0 || reader.ValueSpan[0] != (byte)'-'):
                 // An integer as written (-0 is not: the tree writes it back as 0).
-                return new RawInput(name, RawKind.Long, Number: l);
+                return l;
             case JsonTokenType.StartArray:
                 // A link as clients write it, ["id", slot]; other arrays keep their JSON.
                 var copy = reader;
@@ -188,13 +202,13 @@ public sealed class RawPrompt
                         copy.Read() && copy.TokenType == JsonTokenType.EndArray)
                     {
                         reader = copy;
-                        return new RawInput(name, RawKind.Link, source, slot);
+                        return new NodeLink(source, slot);
                     }
                 }
                 break;
         }
-        // Floats, large numbers, objects and other arrays: as the JSON tree would hold them.
-        return new RawInput(name, RawKind.Json, Json: JsonNode.Parse(ref reader));
+        // Floats, large numbers, objects and other arrays: as the JSON tree would hold them, typed by the validation.
+        return JsonNode.Parse(ref reader);
     }
 
     /// <summary>
@@ -209,7 +223,7 @@ public sealed class RawPrompt
 
         public Names() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public RawInput[] Inputs { get; set; } = new RawInput[8];
+        public KeyValuePair<string, object?>[] Inputs { get; set; } = new KeyValuePair<string, object?>[8];
 
         /// <summary>The property name or string the reader is on.</summary>
         public string Get(ref Utf8JsonReader reader)
@@ -300,19 +314,3 @@ public sealed class RawPrompt
         public void Dispose() => ArrayPool<byte>.Shared.Return(_array);
     }
 }
-
-internal enum RawKind : byte
-{
-    String,
-    Bool,
-    Null,
-    Long,
-    Link,
-    /// <summary>Any other value, held as the JSON tree holds it.</summary>
-    Json,
-}
-
-/// <summary>One input of a <see cref="RawNode"/>: a string (or a link's source id), a bool or long in <see cref="Number"/> (a link's slot), or JSON.</summary>
-internal readonly record struct RawInput(string Name, RawKind Kind, string? Text = null, long Number = 0, JsonNode? Json = null);
-
-internal sealed record RawNode(string Id, string ClassType, string? Title, RawInput[] Inputs);
