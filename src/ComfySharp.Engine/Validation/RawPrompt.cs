@@ -239,9 +239,72 @@ public sealed class RawPrompt
     }
 
     /// <summary>The prompt re-written token by token, as the queue wrote the parsed tree: minimal, strings re-escaped.</summary>
+    /// <remarks>A prompt already in that form (as a JSON writer with default options writes it) is copied as it is.</remarks>
+    internal static byte[] Normalize(ReadOnlySpan<byte> json) => IsNormal(json) ? json.ToArray() : Rewrite(json);
+
+    /// <summary>
+    /// Whether <see cref="Rewrite"/> would give back <paramref name="json"/> (valid JSON) unchanged: no whitespace between
+    /// tokens, no string (names included) with an escape or a character the writer's encoder escapes, and no deeper nesting
+    /// than the writer takes. One vectorized pass instead of reading and writing every token.
+    /// </summary>
+    // Once per prompt over its whole text: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool IsNormal(ReadOnlySpan<byte> json)
+    {
+        // Bytes never in such a text, wherever they stand (escapes, non-ASCII, controls, what the encoder escapes), found by
+        // one vectorized search; what remains is told apart by whether it stands in a string: spaces and '+' may only stand
+        // in a string or a number, and nesting counts outside strings.
+        if (json.ContainsAny(NeverNormal)) return false;
+        var depth = 0;
+        var inString = false;
+        foreach (var b in json)
+        {
+            if (inString)
+            {
+                if (b == (byte)'"') inString = false;
+                else if (b == (byte)'+') return false;
+                continue;
+            }
+            switch (b)
+            {
+                case (byte)'"':
+                    inString = true;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    if (++depth > MaxNormalDepth) return false;
+                    break;
+                case (byte)'}' or (byte)']':
+                    depth--;
+                    break;
+                case (byte)' ':
+                    return false; // whitespace between tokens
+            }
+        }
+        return true;
+    }
+
+    // Well within the writer's default maximum depth (1,000), past which Rewrite throws: deeper prompts take its way.
+    private const int MaxNormalDepth = 64;
+
+    private static readonly SearchValues<byte> NeverNormal = FindNeverNormal();
+
+    // Every byte but the printable ASCII characters the writer's default encoder writes as themselves (asked of the encoder),
+    // the space and '+' (which a string may hold only escaped, but a text may hold between strings).
+    private static SearchValues<byte> FindNeverNormal()
+    {
+        var never = new List<byte>();
+        for (var b = 0; b < 256; b++)
+        {
+            if (b is ' ' or '+' or '"') continue;
+            var encoded = b < 0x7f ? JsonEncodedText.Encode(((char)b).ToString()).EncodedUtf8Bytes : default;
+            if (encoded.Length != 1 || encoded[0] != b) never.Add((byte)b);
+        }
+        return SearchValues.Create(never.ToArray());
+    }
+
     // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte[] Normalize(ReadOnlySpan<byte> json)
+    internal static byte[] Rewrite(ReadOnlySpan<byte> json)
     {
         var buffer = new PooledBuffer(json.Length + 256);
         try
