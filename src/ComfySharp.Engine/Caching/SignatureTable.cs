@@ -19,7 +19,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 {
     private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
     // One delegate for every sort: List.Sort(IComparer) wraps the comparer in a new one per call.
-    private static readonly Comparison<KeyValuePair<string, object?>> ByName = static (a, b) => string.CompareOrdinal(a.Key, b.Key);
+    private static readonly Comparison<(string Name, int Index)> ByName = static (a, b) => string.CompareOrdinal(a.Name, b.Name);
     private static long _nextIdentity;
 
     private readonly NodeRegistry _registry = registry;
@@ -30,7 +30,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
     private readonly XxHash128 _hasher = new();
     private readonly HashSet<string> _onStack = new(StringComparer.Ordinal);
     private readonly Stack<string> _stack = new();
-    private readonly List<KeyValuePair<string, object?>> _inputs = [];
+    private readonly List<(string Name, int Index)> _order = [];
 
     public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
 
@@ -61,9 +61,11 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             var pushed = false;
             if (onStack.Add(id) && _graph.TryGetNode(id, out var node))
             {
-                foreach (var (_, value) in node.Inputs)
+                var inputs = node.Inputs;
+                for (var i = 0; i < inputs.Count; i++)
                 {
-                    if (value is NodeLink link && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) && !onStack.Contains(link.NodeId))
+                    if (inputs.TryGetLinkAt(i, out var link) && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) &&
+                        !onStack.Contains(link.NodeId))
                     {
                         stack.Push(link.NodeId);
                         pushed = true;
@@ -98,14 +100,15 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
         }
 
         Span<byte> buffer = stackalloc byte[21];
-        var inputs = _inputs;
-        inputs.Clear();
-        foreach (var input in node.Inputs) inputs.Add(input);
-        CollectionsMarshal.AsSpan(inputs).Sort(ByName);
-        foreach (var (name, value) in inputs)
+        var order = _order;
+        order.Clear();
+        var inputs = node.Inputs;
+        for (var i = 0; i < inputs.Count; i++) order.Add((inputs.NameAt(i), i));
+        CollectionsMarshal.AsSpan(order).Sort(ByName);
+        foreach (var (name, index) in order)
         {
             WriteString(hasher, name);
-            if (value is NodeLink link)
+            if (inputs.TryGetLinkAt(index, out var link))
             {
                 buffer[0] = 0xF0;
                 // A link to a node on a cycle has no signature yet; such prompts fail at run time anyway.
@@ -116,7 +119,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             }
             else
             {
-                WriteConstant(hasher, value);
+                WriteConstant(hasher, inputs.ConstantAt(index));
             }
         }
         return new CacheKey(hasher.GetCurrentHashAsUInt128());
@@ -126,10 +129,11 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
     private static void WriteFingerprint(XxHash128 hasher, Func<NodeArgs, object?> fingerprint, PromptNode node, NodeDefinition definition)
     {
         var constants = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, value) in node.Inputs)
+        var inputs = node.Inputs;
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (value is NodeLink || definition.Schema.FindInput(name) is null) continue;
-            constants[name] = value;
+            if (inputs.TryGetLinkAt(i, out _) || definition.Schema.FindInput(inputs.NameAt(i)) is null) continue;
+            constants[inputs.NameAt(i)] = inputs.ConstantAt(i);
         }
         object? result;
         try

@@ -37,10 +37,11 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
             if (_graph.TryGetNode(current, out var node))
             {
                 _registry.TryGet(node.ClassType, out var definition);
-                foreach (var (name, value) in node.Inputs)
+                var inputs = node.Inputs;
+                for (var i = 0; i < inputs.Count; i++)
                 {
-                    if (value is not NodeLink link) continue;
-                    if (definition?.Schema.FindInput(name) is { Lazy: true }) continue;
+                    if (!inputs.TryGetLinkAt(i, out var link)) continue;
+                    if (definition?.Schema.FindInput(inputs.NameAt(i)) is { Lazy: true }) continue;
                     if (_hasResult(link.NodeId) || !_graph.HasNode(link.NodeId)) continue;
                     if (_staged.TryAdd(link.NodeId, default)) work.Push(link.NodeId);
                     Link(link.NodeId, current);

@@ -119,7 +119,9 @@ internal sealed partial class RunState
             var needed = await lazy.CheckLazyStatusAsync(args[i], CreateContext(id, calls.Node.ClassType, i), _nodeCts.Token).ConfigureAwait(false);
             foreach (var name in needed)
             {
-                if (calls.Node.Inputs.GetValueOrDefault(name) is not NodeLink link || _results.ContainsKey(link.NodeId)) continue;
+                var inputs = calls.Node.Inputs;
+                var at = inputs.IndexOf(name);
+                if (at < 0 || !inputs.TryGetLinkAt(at, out var link) || _results.ContainsKey(link.NodeId)) continue;
                 if (!_graph.HasNode(link.NodeId)) continue;
                 _list.AddStrongLink(link.NodeId, id);
                 added = true;
@@ -174,11 +176,17 @@ internal sealed partial class RunState
     private NodeFailure? StoreMerged(string id, NodeDefinition definition, CallOutcome[] outcomes, bool resolveLinks)
     {
         var slots = definition.Schema.Outputs;
-        var merged = new IReadOnlyList<object?>[slots.Count];
         if (outcomes.Length == 1 && !resolveLinks)
         {
             // One call, the usual case: each slot's list is that call's value (or its blocker), built directly.
             var only = outcomes[0];
+            var onlyUi = only.Output?.Ui is { } callUi ? MergeUi(null, callUi) : null;
+            if (slots.Count == 1)
+            {
+                var first = only.Blocker ?? (only.Output!.Values.Length > 0 ? only.Output.Values[0] : null);
+                if (!slots[0].IsList || first is not IReadOnlyList<object?>) return Store(id, CachedResult.OneValue(first, onlyUi));
+            }
+            var merged = new IReadOnlyList<object?>[slots.Count];
             for (var s = 0; s < slots.Count; s++)
             {
                 if (only.Blocker is { } blocker)
@@ -188,12 +196,9 @@ internal sealed partial class RunState
                 }
                 var values = only.Output!.Values;
                 var value = s < values.Length ? values[s] : null;
-                if (slots[s].IsList && value is IReadOnlyList<object?> many) merged[s] = new List<object?>(many);
-                // A one-slot node's values are that slot's list already: passed on as they are (no copy between nodes).
-                else if (slots.Count == 1 && values.Length == 1) merged[s] = values;
-                else merged[s] = new object?[] { value };
+                merged[s] = slots[s].IsList && value is IReadOnlyList<object?> many ? new List<object?>(many) : new object?[] { value };
             }
-            return Store(id, merged, only.Output?.Ui is { } onlyUi ? MergeUi(null, onlyUi) : null);
+            return Store(id, new CachedResult(merged, onlyUi));
         }
 
         var lists = new List<object?>[slots.Count];
@@ -212,11 +217,12 @@ internal sealed partial class RunState
                 var value = s < values.Length ? values[s] : null;
                 if (resolveLinks && outcome.Output.Expansion is not null && value is NodeLink link)
                 {
-                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.Outputs.Length)
+                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.SlotCount)
                     {
                         return new NodeFailure(id, new InvalidOperationException($"Expansion result link {link} of node '{id}' has no value."), null);
                     }
-                    lists[s].AddRange(source.Outputs[link.OutputIndex]);
+                    if (source.TryGetOnly(out var only)) lists[s].Add(only);
+                    else lists[s].AddRange(source.Outputs[link.OutputIndex]);
                 }
                 else if (slots[s].IsList && value is IReadOnlyList<object?> many)
                 {
@@ -229,13 +235,14 @@ internal sealed partial class RunState
             }
             if (outcome.Output?.Ui is { } callUi) ui = MergeUi(ui, callUi);
         }
-        for (var s = 0; s < slots.Count; s++) merged[s] = lists[s];
-        return Store(id, merged, ui);
+        var all = new IReadOnlyList<object?>[slots.Count];
+        for (var s = 0; s < slots.Count; s++) all[s] = lists[s];
+        return Store(id, new CachedResult(all, ui));
     }
 
-    private NodeFailure? Store(string id, IReadOnlyList<object?>[] merged, JsonObject? ui)
+    private NodeFailure? Store(string id, CachedResult result)
     {
-        var result = new CachedResult(merged, ui);
+        var ui = result.Ui;
         _results[id] = result;
         _cache.Set(_signatures.Get(id), result);
         if (ui is { Count: > 0 })
@@ -290,25 +297,29 @@ internal sealed partial class RunState
         _spareInputs = null;
         inputs.Clear();
         var schema = definition.Schema;
-        foreach (var (name, value) in node.Inputs)
+        var given = node.Inputs;
+        for (var i = 0; i < given.Count; i++)
         {
+            var name = given.NameAt(i);
             var spec = schema.FindInput(name);
-            if (value is NodeLink link)
+            if (given.TryGetLinkAt(i, out var link))
             {
                 if (spec is { RawLink: true })
                 {
-                    inputs.AddConstant(name, value);
+                    inputs.AddConstant(name, link);
                 }
-                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.Outputs.Length)
+                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.SlotCount)
                 {
-                    inputs.AddList(name, source.Outputs[link.OutputIndex]);
+                    // A one-value output is gathered as its value: a list of one, as a constant is.
+                    if (source.TryGetOnly(out var only)) inputs.AddConstant(name, only);
+                    else inputs.AddList(name, source.Outputs[link.OutputIndex]);
                 }
                 // else: a lazy input not evaluated (yet); it stays absent
             }
             else if (spec is not null)
             {
                 // Hidden inputs given a value in the prompt are passed on too (TestForLoopOpen's initial_value0 relies on it).
-                inputs.AddConstant(name, value);
+                inputs.AddConstant(name, given.ConstantAt(i));
             }
             // Undeclared constants are dropped, as in ComfyUI; undeclared links are passed on (variadic nodes).
         }

@@ -48,7 +48,9 @@ public sealed partial class PromptValidator
                 {
                     var spec = specs[next];
                     if (spec.Section == InputSection.Hidden) continue;
-                    if (!nodes[index].Inputs.TryGetValue(spec.Name, out var value) || value is not NodeLink link) continue;
+                    var inputs = nodes[index].Inputs;
+                    var at = inputs.IndexOf(spec.Name);
+                    if (at < 0 || !inputs.TryGetLinkAt(at, out var link)) continue;
                     if (!byId.TryGetValue(link.NodeId, out var source)) return null;
                     if (state[source] == 1) return null;
                     if (state[source] == 2) continue;
@@ -72,7 +74,7 @@ public sealed partial class PromptValidator
             var inputs = node.Inputs;
             for (var i = 0; i < inputs.Count; i++)
             {
-                if (inputs[i].Value is JsonNode json) inputs.SetValue(i, JsonInputs.ToClr(json));
+                if (!inputs.TryGetLinkAt(i, out _) && inputs.ConstantAt(i) is JsonNode json) inputs.SetConstant(i, JsonInputs.ToClr(json));
             }
         }
         return new ValidatedPrompt { IsValid = true, NodeErrors = [], Outputs = good, Nodes = nodes };
@@ -88,19 +90,20 @@ public sealed partial class PromptValidator
         {
             var spec = specs[s];
             if (spec.Section == InputSection.Hidden) continue;
-            if (!node.Inputs.TryGetValue(spec.Name, out var value))
+            var at = node.Inputs.IndexOf(spec.Name);
+            if (at < 0)
             {
                 if (spec.Section == InputSection.Required) return false;
                 continue;
             }
-            if (value is NodeLink link)
+            if (node.Inputs.TryGetLinkAt(at, out var link))
             {
                 var outputs = definitions[byId[link.NodeId]].Schema.Outputs;
                 if (link.OutputIndex >= outputs.Count) return false;
                 if (!schema.ValidatesInputTypes && !TypesMatch(outputs[link.OutputIndex].Type, spec.Type)) return false;
                 continue;
             }
-            if (!TryTypedAsIs(spec.Type, value, out var typed)) return false;
+            if (!TryTypedAsIs(spec.Type, node.Inputs.ConstantAt(at), out var typed)) return false;
             if (RangeViolation(spec, typed) != 0) return false;
             if (spec.Choices is { } choices && (typed is not string s2 || !Contains(choices, s2))) return false;
         }

@@ -96,7 +96,8 @@ public sealed class RawPrompt
             {
                 if (!Once(ref seen, 2)) return false;
                 reader.Read();
-                if (!TryReadInputs(ref reader, names, out inputs)) return false;
+                if (!TryReadInputs(ref reader, names, out var read)) return false;
+                inputs = read;
             }
             else if (reader.ValueTextEquals("_meta"u8))
             {
@@ -116,7 +117,7 @@ public sealed class RawPrompt
             }
         }
         if (classType is null || inputs is null) return false;
-        node = new PromptNode(id, classType, inputs) { Title = title };
+        node = new PromptNode(id, classType, inputs.Value) { Title = title };
         return true;
     }
 
@@ -149,9 +150,9 @@ public sealed class RawPrompt
         return true;
     }
 
-    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out InputDictionary? inputs)
+    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out InputDictionary inputs)
     {
-        inputs = null;
+        inputs = default;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var count = 0;
         var read = names.Inputs;
@@ -160,7 +161,7 @@ public sealed class RawPrompt
             var name = names.Get(ref reader);
             for (var i = 0; i < count; i++)
             {
-                if (read[i].Key == name) return false;
+                if (read[i].Name == name) return false;
             }
             reader.Read();
             if (count == read.Length)
@@ -168,30 +169,30 @@ public sealed class RawPrompt
                 Array.Resize(ref read, count * 2);
                 names.Inputs = read;
             }
-            read[count++] = new(name, ReadValue(ref reader, names));
+            read[count++] = ReadValue(name, ref reader, names);
         }
-        inputs = count == 0 ? InputDictionary.Empty : InputDictionary.FromEntries(read.AsSpan(0, count).ToArray());
+        inputs = names.Store(read.AsSpan(0, count));
         return true;
     }
 
     private static readonly object True = true;
     private static readonly object False = false;
 
-    private static object? ReadValue(ref Utf8JsonReader reader, Names names)
+    private static InputEntry ReadValue(string name, ref Utf8JsonReader reader, Names names)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return new(name, reader.GetString());
             case JsonTokenType.True:
-                return True;
+                return new(name, True);
             case JsonTokenType.False:
-                return False;
+                return new(name, False);
             case JsonTokenType.Null:
-                return null;
+                return new(name, null);
             case JsonTokenType.Number when reader.TryGetInt64(out var l) && (l != 0 || reader.ValueSpan[0] != (byte)'-'):
                 // An integer as written (-0 is not: the tree writes it back as 0).
-                return l;
+                return new(name, l);
             case JsonTokenType.StartArray:
                 // A link as clients write it, ["id", slot]; other arrays keep their JSON.
                 var copy = reader;
@@ -202,13 +203,13 @@ public sealed class RawPrompt
                         copy.Read() && copy.TokenType == JsonTokenType.EndArray)
                     {
                         reader = copy;
-                        return new NodeLink(source, slot);
+                        return new(name, source, slot);
                     }
                 }
                 break;
         }
         // Floats, large numbers, objects and other arrays: as the JSON tree would hold them, typed by the validation.
-        return JsonNode.Parse(ref reader);
+        return new(name, JsonNode.Parse(ref reader));
     }
 
     /// <summary>
@@ -223,7 +224,27 @@ public sealed class RawPrompt
 
         public Names() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public KeyValuePair<string, object?>[] Inputs { get; set; } = new KeyValuePair<string, object?>[8];
+        // A node's inputs are read into Inputs, then kept in a chunk shared by many nodes: a long graph's nodes hold their
+        // inputs for the whole prompt, and an array each was an object per node for every collection to trace and copy.
+        private const int ChunkEntries = 2048; // 48 KB: below the large object heap
+        private InputEntry[] _chunk = [];
+        private int _chunkUsed;
+
+        public InputEntry[] Inputs { get; set; } = new InputEntry[8];
+
+        public InputDictionary Store(ReadOnlySpan<InputEntry> entries)
+        {
+            if (entries.IsEmpty) return InputDictionary.Empty;
+            if (_chunk.Length - _chunkUsed < entries.Length)
+            {
+                _chunk = new InputEntry[Math.Max(ChunkEntries, entries.Length)];
+                _chunkUsed = 0;
+            }
+            entries.CopyTo(_chunk.AsSpan(_chunkUsed));
+            var stored = new InputDictionary(_chunk, _chunkUsed, entries.Length);
+            _chunkUsed += entries.Length;
+            return stored;
+        }
 
         /// <summary>The property name or string the reader is on.</summary>
         public string Get(ref Utf8JsonReader reader)

@@ -24,6 +24,10 @@ public sealed class InputDictionaryTests
         var names = new List<string>();
         foreach (var (name, _) in inputs) names.Add(name);
         Assert.Equal(["b", "a", "c"], names);
-        Assert.Same(InputDictionary.Empty, new PromptNode("2", "X", new Dictionary<string, object?>()).Inputs);
+        Assert.True(inputs.TryGetLinkAt(0, out var link));
+        Assert.Equal(new NodeLink("2", 1), link);
+        Assert.False(inputs.TryGetLinkAt(2, out _));
+        Assert.Empty(new PromptNode("2", "X", new Dictionary<string, object?>()).Inputs);
+        Assert.Empty(InputDictionary.Empty.Keys);
     }
 }
