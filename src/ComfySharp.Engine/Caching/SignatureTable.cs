@@ -15,8 +15,13 @@ namespace ComfySharp.Engine.Caching;
 /// and slot. Node ids are otherwise left out, so identical subgraphs under different ids share results.
 /// Iterative and memoized: each node is hashed once, O(n) for the whole prompt.
 /// </summary>
-internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
+internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph, Dictionary<string, CacheKey> keys)
 {
+    public SignatureTable(NodeRegistry registry, DynamicPrompt graph)
+        : this(registry, graph, new Dictionary<string, CacheKey>(graph.Count, StringComparer.Ordinal))
+    {
+    }
+
     private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
     // One delegate for every sort: List.Sort(IComparer) wraps the comparer in a new one per call.
     private static readonly Comparison<(string Name, int Index)> ByName = static (a, b) => string.CompareOrdinal(a.Name, b.Name);
@@ -24,7 +29,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
 
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
-    private readonly Dictionary<string, CacheKey> _keys = new(graph.Count, StringComparer.Ordinal);
+    private readonly Dictionary<string, CacheKey> _keys = keys; // empty; the run's (RunTables) or its own
     // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and input list per node
     // were most of the table's cost on long chains.
     private readonly XxHash128 _hasher = new();

@@ -9,12 +9,12 @@ namespace ComfySharp.Engine.Execution;
 /// The nodes staged for execution and what blocks them (ComfyUI's ExecutionList): in-degree counters and a ready
 /// queue, so scheduling is O(n) and never recursive. Links on lazy inputs are not dependencies until the node asks.
 /// </summary>
-internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, Func<string, bool> hasResult)
+internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, Func<string, bool> hasResult, Dictionary<string, ExecutionList.Staged> staged)
 {
     private readonly DynamicPrompt _graph = graph;
     private readonly NodeRegistry _registry = registry;
     private readonly Func<string, bool> _hasResult = hasResult;
-    private readonly Dictionary<string, Staged> _staged = new(graph.Count, StringComparer.Ordinal);
+    private readonly Dictionary<string, Staged> _staged = staged; // empty; the run's (RunTables)
     private readonly Queue<string> _ready = new();
 
     public int StagedCount => _staged.Count;
@@ -122,7 +122,7 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     }
 
     // A struct in the table: a long graph stages every node at once, and an object per node stayed for the whole prompt.
-    private struct Staged
+    internal struct Staged
     {
         public int Blockers;
         public bool Queued;
