@@ -37,7 +37,7 @@ public sealed class OutputCache
             result = entry.Result;
             return true;
         }
-        result = null!;
+        result = default;
         return false;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Graph;
@@ -14,20 +15,27 @@ namespace ComfySharp.Engine.Caching;
 /// and slot. Node ids are otherwise left out, so identical subgraphs under different ids share results.
 /// Iterative and memoized: each node is hashed once, O(n) for the whole prompt.
 /// </summary>
-internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
+internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph, Dictionary<string, CacheKey> keys)
 {
+    public SignatureTable(NodeRegistry registry, DynamicPrompt graph)
+        : this(registry, graph, new Dictionary<string, CacheKey>(graph.Count, StringComparer.Ordinal))
+    {
+    }
+
     private static readonly ConditionalWeakTable<object, object> IdentityIds = [];
+    // One delegate for every sort: List.Sort(IComparer) wraps the comparer in a new one per call.
+    private static readonly Comparison<(string Name, int Index)> ByName = static (a, b) => string.CompareOrdinal(a.Name, b.Name);
     private static long _nextIdentity;
 
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
-    private readonly Dictionary<string, CacheKey> _keys = new(graph.Count, StringComparer.Ordinal);
-    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and name list per node
+    private readonly Dictionary<string, CacheKey> _keys = keys; // empty; the run's (RunTables) or its own
+    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and input list per node
     // were most of the table's cost on long chains.
     private readonly XxHash128 _hasher = new();
     private readonly HashSet<string> _onStack = new(StringComparer.Ordinal);
     private readonly Stack<string> _stack = new();
-    private readonly List<string> _names = [];
+    private readonly List<(string Name, int Index)> _order = [];
 
     public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
 
@@ -58,9 +66,11 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             var pushed = false;
             if (onStack.Add(id) && _graph.TryGetNode(id, out var node))
             {
-                foreach (var value in node.Inputs.Values)
+                var inputs = node.Inputs;
+                for (var i = 0; i < inputs.Count; i++)
                 {
-                    if (value is NodeLink link && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) && !onStack.Contains(link.NodeId))
+                    if (inputs.TryGetLinkAt(i, out var link) && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) &&
+                        !onStack.Contains(link.NodeId))
                     {
                         stack.Push(link.NodeId);
                         pushed = true;
@@ -95,15 +105,15 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
         }
 
         Span<byte> buffer = stackalloc byte[21];
-        var names = _names;
-        names.Clear();
-        foreach (var name in node.Inputs.Keys) names.Add(name);
-        names.Sort(StringComparer.Ordinal);
-        foreach (var name in names)
+        var order = _order;
+        order.Clear();
+        var inputs = node.Inputs;
+        for (var i = 0; i < inputs.Count; i++) order.Add((inputs.NameAt(i), i));
+        CollectionsMarshal.AsSpan(order).Sort(ByName);
+        foreach (var (name, index) in order)
         {
             WriteString(hasher, name);
-            var value = node.Inputs[name];
-            if (value is NodeLink link)
+            if (inputs.TryGetLinkAt(index, out var link))
             {
                 buffer[0] = 0xF0;
                 // A link to a node on a cycle has no signature yet; such prompts fail at run time anyway.
@@ -114,7 +124,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
             }
             else
             {
-                WriteConstant(hasher, value);
+                WriteConstant(hasher, inputs.ConstantAt(index));
             }
         }
         return new CacheKey(hasher.GetCurrentHashAsUInt128());
@@ -124,10 +134,11 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph)
     private static void WriteFingerprint(XxHash128 hasher, Func<NodeArgs, object?> fingerprint, PromptNode node, NodeDefinition definition)
     {
         var constants = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, value) in node.Inputs)
+        var inputs = node.Inputs;
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (value is NodeLink || definition.Schema.FindInput(name) is null) continue;
-            constants[name] = value;
+            if (inputs.TryGetLinkAt(i, out _) || definition.Schema.FindInput(inputs.NameAt(i)) is null) continue;
+            constants[inputs.NameAt(i)] = inputs.ConstantAt(i);
         }
         object? result;
         try

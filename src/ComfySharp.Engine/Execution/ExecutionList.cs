@@ -1,6 +1,7 @@
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ComfySharp.Engine.Execution;
 
@@ -8,12 +9,12 @@ namespace ComfySharp.Engine.Execution;
 /// The nodes staged for execution and what blocks them (ComfyUI's ExecutionList): in-degree counters and a ready
 /// queue, so scheduling is O(n) and never recursive. Links on lazy inputs are not dependencies until the node asks.
 /// </summary>
-internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, Func<string, bool> hasResult)
+internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, Func<string, bool> hasResult, Dictionary<string, ExecutionList.Staged> staged)
 {
     private readonly DynamicPrompt _graph = graph;
     private readonly NodeRegistry _registry = registry;
     private readonly Func<string, bool> _hasResult = hasResult;
-    private readonly Dictionary<string, Staged> _staged = new(graph.Count, StringComparer.Ordinal);
+    private readonly Dictionary<string, Staged> _staged = staged; // empty; the run's (RunTables)
     private readonly Queue<string> _ready = new();
 
     public int StagedCount => _staged.Count;
@@ -27,31 +28,27 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddNode(string id)
     {
-        if (_staged.ContainsKey(id)) return;
+        if (!_staged.TryAdd(id, default)) return;
         var work = new Stack<string>();
-        _staged[id] = new Staged();
         work.Push(id);
         while (work.Count > 0)
         {
             var current = work.Pop();
-            var staged = _staged[current];
             if (_graph.TryGetNode(current, out var node))
             {
                 _registry.TryGet(node.ClassType, out var definition);
-                foreach (var (name, value) in node.Inputs)
+                var inputs = node.Inputs;
+                for (var i = 0; i < inputs.Count; i++)
                 {
-                    if (value is not NodeLink link) continue;
-                    if (definition?.Schema.FindInput(name) is { Lazy: true }) continue;
+                    if (!inputs.TryGetLinkAt(i, out var link)) continue;
+                    if (definition?.Schema.FindInput(inputs.NameAt(i)) is { Lazy: true }) continue;
                     if (_hasResult(link.NodeId) || !_graph.HasNode(link.NodeId)) continue;
-                    if (!_staged.ContainsKey(link.NodeId))
-                    {
-                        _staged[link.NodeId] = new Staged();
-                        work.Push(link.NodeId);
-                    }
-                    Link(link.NodeId, current, staged);
+                    if (_staged.TryAdd(link.NodeId, default)) work.Push(link.NodeId);
+                    Link(link.NodeId, current);
                 }
             }
-            if (staged.Blockers == 0) MarkReady(current, staged);
+            ref var staged = ref Entry(current);
+            if (staged.Blockers == 0) MarkReady(current, ref staged);
         }
     }
 
@@ -60,15 +57,15 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     {
         if (_hasResult(from)) return;
         AddNode(from);
-        var target = _staged[to];
-        Link(from, to, target);
+        Link(from, to);
     }
 
     public bool TryTakeReady(out string id)
     {
         while (_ready.TryDequeue(out id!))
         {
-            if (_staged.TryGetValue(id, out var staged) && staged.Queued)
+            ref var staged = ref CollectionsMarshal.GetValueRefOrNullRef(_staged, id);
+            if (!Unsafe.IsNullRef(ref staged) && staged.Queued)
             {
                 staged.Queued = false;
                 return true;
@@ -80,8 +77,8 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
     /// <summary>A node that went back to pending (lazy inputs, expansion) is ready again once nothing blocks it.</summary>
     public void Requeue(string id)
     {
-        var staged = _staged[id];
-        if (staged.Blockers == 0) MarkReady(id, staged);
+        ref var staged = ref Entry(id);
+        if (staged.Blockers == 0) MarkReady(id, ref staged);
     }
 
     /// <summary>The node produced its result: it leaves the list and unblocks its dependents.</summary>
@@ -95,26 +92,37 @@ internal sealed class ExecutionList(DynamicPrompt graph, NodeRegistry registry, 
 
     private void Unblock(string dependent)
     {
-        if (_staged.TryGetValue(dependent, out var d) && --d.Blockers == 0) MarkReady(dependent, d);
+        ref var d = ref CollectionsMarshal.GetValueRefOrNullRef(_staged, dependent);
+        if (!Unsafe.IsNullRef(ref d) && --d.Blockers == 0) MarkReady(dependent, ref d);
     }
 
-    private void Link(string from, string to, Staged target)
+    private void Link(string from, string to)
     {
-        var source = _staged[from];
+        ref var source = ref Entry(from);
         if (source.FirstDependent is null) source.FirstDependent = to;
         else (source.MoreDependents ??= []).Add(to);
+        ref var target = ref Entry(to);
         target.Blockers++;
-        if (target.Queued) target.Queued = false;
+        target.Queued = false;
     }
 
-    private void MarkReady(string id, Staged staged)
+    private void MarkReady(string id, ref Staged staged)
     {
         if (staged.Queued) return;
         staged.Queued = true;
         _ready.Enqueue(id);
     }
 
-    private sealed class Staged
+    /// <summary>A staged node's entry, in place (valid until the table changes).</summary>
+    private ref Staged Entry(string id)
+    {
+        ref var staged = ref CollectionsMarshal.GetValueRefOrNullRef(_staged, id);
+        if (Unsafe.IsNullRef(ref staged)) throw new KeyNotFoundException($"Node '{id}' is not staged.");
+        return ref staged;
+    }
+
+    // A struct in the table: a long graph stages every node at once, and an object per node stayed for the whole prompt.
+    internal struct Staged
     {
         public int Blockers;
         public bool Queued;

@@ -4,55 +4,73 @@ using ComfySharp.Engine.Nodes;
 namespace ComfySharp.Engine.Execution;
 
 /// <summary>One node's invocation: the gathered input lists and the per-call arguments built from them.</summary>
-internal sealed class NodeCalls(PromptNode node, NodeDefinition definition, Dictionary<string, IReadOnlyList<object?>> inputs)
+internal readonly struct NodeCalls(PromptNode node, NodeDefinition definition, GatheredInputs inputs)
 {
     public PromptNode Node { get; } = node;
     public NodeDefinition Definition { get; } = definition;
-    public Dictionary<string, IReadOnlyList<object?>> Inputs { get; } = inputs;
+    public GatheredInputs Inputs { get; } = inputs;
 
     /// <summary>
     /// ComfyUI's list mapping: an INPUT_IS_LIST node gets whole lists in one call; otherwise one call per element of the
     /// longest list, shorter lists repeating their last element; no inputs means one call.
     /// </summary>
-    public List<NodeArgs> BuildArgs(Dictionary<string, object?> hidden)
+    public CallArgs BuildArgs(Dictionary<string, object?> hidden)
     {
+        var inputs = Inputs;
         if (Definition.Schema.InputIsList)
         {
-            var all = new Dictionary<string, object?>(Inputs.Count + hidden.Count, StringComparer.Ordinal);
-            foreach (var (name, list) in Inputs) all[name] = list;
-            foreach (var (name, value) in hidden) all[name] = value;
-            return [new NodeArgs(all)];
+            var all = new KeyValuePair<string, object?>[inputs.Count + hidden.Count];
+            for (var i = 0; i < inputs.Count; i++) all[i] = new(inputs.Name(i), inputs.List(i));
+            AddHidden(all, inputs.Count, hidden);
+            return new CallArgs(NodeArgs.FromEntries(all));
         }
 
         var count = 0;
-        foreach (var list in Inputs.Values) count = Math.Max(count, list.Count);
-        if (count == 0) count = 1;
-        var calls = new List<NodeArgs>(count);
-        for (var i = 0; i < count; i++)
+        var present = 0; // inputs with at least one element; an empty list leaves its input absent
+        for (var i = 0; i < inputs.Count; i++)
         {
-            var args = new Dictionary<string, object?>(Inputs.Count + hidden.Count, StringComparer.Ordinal);
-            foreach (var (name, list) in Inputs)
-            {
-                if (list.Count == 0) continue;
-                args[name] = list[i < list.Count ? i : list.Count - 1];
-            }
-            foreach (var (name, value) in hidden) args[name] = value;
-            calls.Add(new NodeArgs(args));
+            var length = inputs.Length(i);
+            count = Math.Max(count, length);
+            if (length > 0) present++;
         }
-        return calls;
+        if (count <= 1) return new CallArgs(Call(0, present, hidden));
+        var calls = new NodeArgs[count];
+        for (var c = 0; c < count; c++) calls[c] = Call(c, present, hidden);
+        return new CallArgs(calls);
+    }
+
+    private NodeArgs Call(int call, int present, Dictionary<string, object?> hidden)
+    {
+        var inputs = Inputs;
+        var args = new KeyValuePair<string, object?>[present + hidden.Count];
+        var n = 0;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var length = inputs.Length(i);
+            if (length == 0) continue;
+            args[n++] = new(inputs.Name(i), inputs.Element(i, call < length ? call : length - 1));
+        }
+        AddHidden(args, n, hidden);
+        return NodeArgs.FromEntries(args);
+    }
+
+    // Names stay distinct: HiddenValues leaves out the hidden inputs the prompt gives (those were gathered).
+    private static void AddHidden(KeyValuePair<string, object?>[] args, int start, Dictionary<string, object?> hidden)
+    {
+        foreach (var entry in hidden) args[start++] = entry;
     }
 
     /// <summary>The first blocker among a call's arguments (inside lists too, for list nodes).</summary>
     public static ExecutionBlocker? FindBlocker(NodeArgs args, bool inputIsList)
     {
-        foreach (var value in args.Values.Values)
+        foreach (var (_, value) in args.Entries)
         {
             if (value is ExecutionBlocker b) return b;
             if (inputIsList && value is IReadOnlyList<object?> list)
             {
-                foreach (var element in list)
+                for (var i = 0; i < list.Count; i++)
                 {
-                    if (element is ExecutionBlocker eb) return eb;
+                    if (list[i] is ExecutionBlocker eb) return eb;
                 }
             }
         }

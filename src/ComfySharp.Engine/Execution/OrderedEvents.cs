@@ -79,15 +79,17 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
     {
         lock (_lock)
         {
-            if (_held.Count == 0)
-            {
-                inner.ProgressState(scope, nodes);
-                return;
-            }
-            var copy = new NodeProgress[nodes.Count];
-            for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
-            _held.Enqueue(new Held(null, e => e.ProgressState(scope, copy)));
+            if (_held.Count == 0) inner.ProgressState(scope, nodes);
+            else HoldProgressState(scope, nodes);
         }
+    }
+
+    // Apart from ProgressState: a lambda's captures are allocated where the method starts, so inline they cost every event.
+    private void HoldProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
+    {
+        var copy = new NodeProgress[nodes.Count];
+        for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
+        _held.Enqueue(new Held(null, e => e.ProgressState(scope, copy)));
     }
 
     public void ProgressText(ExecutionScope scope, string nodeId, string text) =>

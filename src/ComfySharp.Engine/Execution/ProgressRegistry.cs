@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
 
@@ -13,7 +14,9 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
     private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(0.1);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, NodeProgress> _nodes = new(graph.Count, StringComparer.Ordinal);
+    // The record of every node started and not yet finished; a finished node keeps only its id (null), so a long graph's
+    // records die young instead of staying for the whole prompt.
+    private readonly Dictionary<string, NodeProgress?> _nodes = new(graph.Count, StringComparer.Ordinal);
     private readonly Dictionary<string, Throttle> _throttles = new(StringComparer.Ordinal);
     private readonly List<NodeProgress> _running = [];
     private readonly List<NodeProgress> _sent = [];
@@ -22,7 +25,8 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
     {
         lock (_lock)
         {
-            var node = Get(nodeId);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, nodeId, out _);
+            var node = entry ??= Create(nodeId);
             node.Value = 0;
             node.Max = 1;
             node.Finished = false;
@@ -41,6 +45,7 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
             _running.Remove(node);
             _throttles.Remove(nodeId);
             Send(node);
+            _nodes[nodeId] = null;
         }
     }
 
@@ -49,7 +54,7 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
         lock (_lock)
         {
             var now = time.GetTimestamp();
-            ref var throttle = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_throttles, context.NodeId, out var existed);
+            ref var throttle = ref CollectionsMarshal.GetValueRefOrAddDefault(_throttles, context.NodeId, out var existed);
             var forward = preview is not null || !existed || value >= max ||
                 (time.GetElapsedTime(throttle.LastTimestamp, now) >= MinInterval && max > 0 && (value - throttle.LastValue) / max >= 0.005);
             if (!forward) return;
@@ -93,13 +98,19 @@ internal sealed class ProgressRegistry(ExecutionScope scope, DynamicPrompt graph
         list.Clear();
     }
 
+    /// <summary>The node's record; a finished node's is made again, finished (it only reports after its end if a task it left does).</summary>
     private NodeProgress Get(string nodeId)
     {
-        if (_nodes.TryGetValue(nodeId, out var node)) return node;
-        node = new NodeProgress(nodeId, graph.GetDisplayNodeId(nodeId), graph.GetParentNodeId(nodeId), graph.GetRealNodeId(nodeId));
-        _nodes[nodeId] = node;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, nodeId, out var existed);
+        if (entry is { } node) return node;
+        node = Create(nodeId);
+        if (existed) node.Finished = true;
+        else entry = node;
         return node;
     }
+
+    private NodeProgress Create(string nodeId) =>
+        new(nodeId, graph.GetDisplayNodeId(nodeId), graph.GetParentNodeId(nodeId), graph.GetRealNodeId(nodeId));
 
     private record struct Throttle(long LastTimestamp, double LastValue);
 }

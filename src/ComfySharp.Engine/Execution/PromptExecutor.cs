@@ -17,6 +17,7 @@ public sealed partial class PromptExecutor(NodeRegistry registry, OutputCache ca
     private readonly OutputCache _cache = cache;
     private readonly IExecutionEvents _events = events;
     private readonly TimeProvider _time = time;
+    private RunTables? _spareTables;
 
     public OutputCache Cache => _cache;
 
@@ -34,7 +35,8 @@ public sealed partial class PromptExecutor(NodeRegistry registry, OutputCache ca
     {
         var graph = new DynamicPrompt(nodes);
         var run = new PromptRun(promptId, promptJson, extraData, graph, folders);
-        var state = new RunState(this, run, new ExecutionScope(promptId, run.ClientId), _registry, _cache, _events, _time, interrupt);
+        var tables = Interlocked.Exchange(ref _spareTables, null) ?? new RunTables();
+        var state = new RunState(this, run, new ExecutionScope(promptId, run.ClientId), _registry, _cache, _events, _time, tables, interrupt);
         try
         {
             return await state.RunAsync(outputs).ConfigureAwait(false);
@@ -42,8 +44,13 @@ public sealed partial class PromptExecutor(NodeRegistry registry, OutputCache ca
         finally
         {
             _cache.EndPrompt();
+            // The run is over (its node tasks drained): the next prompt takes the tables.
+            if (tables.TryClear()) Volatile.Write(ref _spareTables, tables);
         }
     }
+
+    /// <summary>Lets go of the tables kept for the next prompt (an idle server hands their memory back).</summary>
+    public void ReleaseScratch() => Volatile.Write(ref _spareTables, null);
 
     /// <summary>Milliseconds since the epoch, as in ComfyUI's recorded messages.</summary>
     internal long Timestamp() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -110,6 +110,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         var waited = Task.Delay(IdleTrimDelay, time, idle.Token);
         if (await Task.WhenAny(taking, waited).ConfigureAwait(false) == waited && waited.IsCompletedSuccessfully)
         {
+            executor.ReleaseScratch();
             IdleMemory.Release();
         }
         await idle.CancelAsync().ConfigureAwait(false);

@@ -50,11 +50,12 @@ internal sealed partial class RunState
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_interrupt.IsCancellationRequested)
             {
-                return new NodeFailure(id, ex, inputs);
+                return new NodeFailure(id, ex, inputs.ToDictionary());
             }
         }
 
-        var outcomes = new CallOutcome[args.Count];
+        // One call, the usual case, collects into the run's scratch array; an array that outlives this start is the node's own.
+        var outcomes = args.Count == 1 ? _oneOutcome : new CallOutcome[args.Count];
         List<(int Index, ValueTask<NodeOutput> Task)>? pending = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -86,6 +87,7 @@ internal sealed partial class RunState
             return failure;
         }
         // Async calls run on while other ready nodes execute (ComfyUI overlaps async nodes the same way).
+        if (ReferenceEquals(outcomes, _oneOutcome)) outcomes = [outcomes[0]];
         _inflight[AwaitCallsAsync(outcomes, pending)] = calls;
         return null;
     }
@@ -107,7 +109,7 @@ internal sealed partial class RunState
     }
 
     /// <summary>Asks the node which lazy inputs it needs; unevaluated ones become dependencies and the node waits.</summary>
-    private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, List<NodeArgs> args)
+    private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, CallArgs args)
     {
         var id = calls.Node.Id;
         var added = false;
@@ -117,7 +119,9 @@ internal sealed partial class RunState
             var needed = await lazy.CheckLazyStatusAsync(args[i], CreateContext(id, calls.Node.ClassType, i), _nodeCts.Token).ConfigureAwait(false);
             foreach (var name in needed)
             {
-                if (calls.Node.Inputs.GetValueOrDefault(name) is not NodeLink link || _results.ContainsKey(link.NodeId)) continue;
+                var inputs = calls.Node.Inputs;
+                var at = inputs.IndexOf(name);
+                if (at < 0 || !inputs.TryGetLinkAt(at, out var link) || _results.ContainsKey(link.NodeId)) continue;
                 if (!_graph.HasNode(link.NodeId)) continue;
                 _list.AddStrongLink(link.NodeId, id);
                 added = true;
@@ -135,7 +139,7 @@ internal sealed partial class RunState
         {
             if (outcome.Error is null) continue;
             if (outcome.Error is OperationCanceledException && _interrupt.IsCancellationRequested) throw new OperationCanceledException(_interrupt);
-            return new NodeFailure(id, outcome.Error, calls.Inputs);
+            return new NodeFailure(id, outcome.Error, calls.Inputs.ToDictionary());
         }
 
         var expands = false;
@@ -149,9 +153,10 @@ internal sealed partial class RunState
             {
                 if (_graph.HasNode(newId))
                 {
-                    return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."), calls.Inputs);
+                    return new NodeFailure(id, new InvalidOperationException($"Expansion of node '{id}' reuses the node id '{newId}'."),
+                        calls.Inputs.ToDictionary());
                 }
-                _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, new Dictionary<string, object?>(spec.Inputs, StringComparer.Ordinal)), id,
+                _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, InputDictionary.From(spec.Inputs)), id,
                     spec.OverrideDisplayId);
             }
             foreach (var (newId, spec) in expansion.Nodes)
@@ -163,7 +168,7 @@ internal sealed partial class RunState
                 if (result is NodeLink link) _list.AddStrongLink(link.NodeId, id);
             }
         }
-        _pendingSubgraphs[id] = outcomes;
+        _pendingSubgraphs[id] = ReferenceEquals(outcomes, _oneOutcome) ? [outcomes[0]] : outcomes;
         _list.Requeue(id);
         return null;
     }
@@ -171,11 +176,17 @@ internal sealed partial class RunState
     private NodeFailure? StoreMerged(string id, NodeDefinition definition, CallOutcome[] outcomes, bool resolveLinks)
     {
         var slots = definition.Schema.Outputs;
-        var merged = new IReadOnlyList<object?>[slots.Count];
         if (outcomes.Length == 1 && !resolveLinks)
         {
             // One call, the usual case: each slot's list is that call's value (or its blocker), built directly.
             var only = outcomes[0];
+            var onlyUi = only.Output?.Ui is { } callUi ? MergeUi(null, callUi) : null;
+            if (slots.Count == 1)
+            {
+                var first = only.Blocker ?? (only.Output!.Values.Length > 0 ? only.Output.Values[0] : null);
+                if (!slots[0].IsList || first is not IReadOnlyList<object?>) return Store(id, CachedResult.OneValue(first, onlyUi));
+            }
+            var merged = new IReadOnlyList<object?>[slots.Count];
             for (var s = 0; s < slots.Count; s++)
             {
                 if (only.Blocker is { } blocker)
@@ -187,7 +198,7 @@ internal sealed partial class RunState
                 var value = s < values.Length ? values[s] : null;
                 merged[s] = slots[s].IsList && value is IReadOnlyList<object?> many ? new List<object?>(many) : new object?[] { value };
             }
-            return Store(id, merged, only.Output?.Ui is { } onlyUi ? MergeUi(null, onlyUi) : null);
+            return Store(id, new CachedResult(merged, onlyUi));
         }
 
         var lists = new List<object?>[slots.Count];
@@ -206,11 +217,12 @@ internal sealed partial class RunState
                 var value = s < values.Length ? values[s] : null;
                 if (resolveLinks && outcome.Output.Expansion is not null && value is NodeLink link)
                 {
-                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.Outputs.Length)
+                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.SlotCount)
                     {
                         return new NodeFailure(id, new InvalidOperationException($"Expansion result link {link} of node '{id}' has no value."), null);
                     }
-                    lists[s].AddRange(source.Outputs[link.OutputIndex]);
+                    if (source.TryGetOnly(out var only)) lists[s].Add(only);
+                    else lists[s].AddRange(source.Outputs[link.OutputIndex]);
                 }
                 else if (slots[s].IsList && value is IReadOnlyList<object?> many)
                 {
@@ -223,13 +235,14 @@ internal sealed partial class RunState
             }
             if (outcome.Output?.Ui is { } callUi) ui = MergeUi(ui, callUi);
         }
-        for (var s = 0; s < slots.Count; s++) merged[s] = lists[s];
-        return Store(id, merged, ui);
+        var all = new IReadOnlyList<object?>[slots.Count];
+        for (var s = 0; s < slots.Count; s++) all[s] = lists[s];
+        return Store(id, new CachedResult(all, ui));
     }
 
-    private NodeFailure? Store(string id, IReadOnlyList<object?>[] merged, JsonObject? ui)
+    private NodeFailure? Store(string id, CachedResult result)
     {
-        var result = new CachedResult(merged, ui);
+        var ui = result.Ui;
         _results[id] = result;
         _cache.Set(_signatures.Get(id), result);
         if (ui is { Count: > 0 })
@@ -278,30 +291,35 @@ internal sealed partial class RunState
         return into;
     }
 
-    private Dictionary<string, IReadOnlyList<object?>> GatherInputs(PromptNode node, NodeDefinition definition)
+    private GatheredInputs GatherInputs(PromptNode node, NodeDefinition definition)
     {
-        var inputs = _spareInputs ?? new Dictionary<string, IReadOnlyList<object?>>(node.Inputs.Count, StringComparer.Ordinal);
+        var inputs = _spareInputs ?? new GatheredInputs();
         _spareInputs = null;
         inputs.Clear();
-        foreach (var (name, value) in node.Inputs)
+        var schema = definition.Schema;
+        var given = node.Inputs;
+        for (var i = 0; i < given.Count; i++)
         {
-            var spec = definition.Schema.FindInput(name);
-            if (value is NodeLink link)
+            var name = given.NameAt(i);
+            var spec = schema.FindInput(name);
+            if (given.TryGetLinkAt(i, out var link))
             {
                 if (spec is { RawLink: true })
                 {
-                    inputs[name] = [link];
+                    inputs.AddConstant(name, link);
                 }
-                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.Outputs.Length)
+                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.SlotCount)
                 {
-                    inputs[name] = source.Outputs[link.OutputIndex];
+                    // A one-value output is gathered as its value: a list of one, as a constant is.
+                    if (source.TryGetOnly(out var only)) inputs.AddConstant(name, only);
+                    else inputs.AddList(name, source.Outputs[link.OutputIndex]);
                 }
                 // else: a lazy input not evaluated (yet); it stays absent
             }
             else if (spec is not null)
             {
                 // Hidden inputs given a value in the prompt are passed on too (TestForLoopOpen's initial_value0 relies on it).
-                inputs[name] = [value];
+                inputs.AddConstant(name, given.ConstantAt(i));
             }
             // Undeclared constants are dropped, as in ComfyUI; undeclared links are passed on (variadic nodes).
         }

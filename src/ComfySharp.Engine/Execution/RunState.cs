@@ -21,6 +21,7 @@ internal sealed partial class RunState
     private readonly SignatureTable _signatures;
     private readonly ProgressRegistry _progress;
     private readonly ExecutionList _list;
+    private readonly RunTables _tables;
     private readonly Dictionary<string, CachedResult> _results;
     private readonly Dictionary<string, CallOutcome[]> _pendingSubgraphs = new(StringComparer.Ordinal);
     private readonly Dictionary<Task<CallOutcome[]>, NodeCalls> _inflight = [];
@@ -31,10 +32,12 @@ internal sealed partial class RunState
     private string? _currentNode;
     // The gathered inputs of the last node that finished within its start, reused by the next: a node in flight or
     // failed keeps its table (its failure reports it), so only those allocate one.
-    private Dictionary<string, IReadOnlyList<object?>>? _spareInputs;
+    private GatheredInputs? _spareInputs;
+    // The outcome of a node's only call, reused by every node that completes within its start (see StartNodeAsync).
+    private readonly CallOutcome[] _oneOutcome = new CallOutcome[1];
 
     public RunState(PromptExecutor executor, PromptRun run, ExecutionScope scope, NodeRegistry registry, OutputCache cache,
-        IExecutionEvents events, TimeProvider time, CancellationToken interrupt)
+        IExecutionEvents events, TimeProvider time, RunTables tables, CancellationToken interrupt)
     {
         _executor = executor;
         _registry = registry;
@@ -45,12 +48,15 @@ internal sealed partial class RunState
         _scope = scope;
         _interrupt = interrupt;
         _nodeCts = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
-        // Sized for the prompt up front: on long graphs the growing tables were a large share of the bytes per node.
-        _results = new Dictionary<string, CachedResult>(_graph.Count, StringComparer.Ordinal);
-        _executed = new List<string>(_graph.Count);
-        _signatures = new SignatureTable(registry, _graph);
+        // Sized for the prompt up front (on long graphs growing tables were a large share of the bytes per node), and the
+        // executor's from one prompt to the next; the progress table is not, as node tasks left behind may still report to it.
+        _tables = tables;
+        tables.Reserve(_graph.Count);
+        _results = tables.Results;
+        _executed = tables.Executed;
+        _signatures = new SignatureTable(registry, _graph, tables.Keys);
         _progress = new ProgressRegistry(scope, _graph, events, time);
-        _list = new ExecutionList(_graph, registry, _results.ContainsKey);
+        _list = new ExecutionList(_graph, registry, _results.ContainsKey, tables.Staged);
     }
 
     public async Task<ExecutionOutcome> RunAsync(IReadOnlyList<string> outputs)
@@ -121,7 +127,7 @@ internal sealed partial class RunState
     private List<string> PrimeFromCache()
     {
         var ids = _graph.OriginalNodeIds;
-        var used = new HashSet<CacheKey>(ids.Count);
+        var used = _tables.Used;
         foreach (var id in ids) used.Add(_signatures.Get(id));
         _cache.BeginPrompt(used);
         var cached = new List<string>();

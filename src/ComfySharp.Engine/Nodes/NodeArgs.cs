@@ -8,36 +8,57 @@ namespace ComfySharp.Engine.Nodes;
 /// </summary>
 public sealed class NodeArgs
 {
-    private readonly Dictionary<string, object?> _values;
+    // The inputs by name in one array: a node has a handful of inputs, so a linear search is as fast as hashing, and the
+    // executor builds one per call (a dictionary per call was the largest allocation of a node's run).
+    private readonly KeyValuePair<string, object?>[] _entries;
+    private Dictionary<string, object?>? _dictionary; // Values, made when first asked for
 
-    public NodeArgs(Dictionary<string, object?> values) => _values = values;
+    public NodeArgs(Dictionary<string, object?> values)
+    {
+        _entries = [.. values];
+        _dictionary = values;
+    }
 
-    public static NodeArgs Empty => new([]);
+    private NodeArgs(KeyValuePair<string, object?>[] entries) => _entries = entries;
 
-    public int Count => _values.Count;
+    /// <summary>The executor's arguments: names are distinct, and the array becomes the instance's own.</summary>
+    internal static NodeArgs FromEntries(KeyValuePair<string, object?>[] entries) => new(entries);
 
-    public IEnumerable<string> Names => _values.Keys;
+    public static NodeArgs Empty => new(Array.Empty<KeyValuePair<string, object?>>());
 
-    public IReadOnlyDictionary<string, object?> Values => _values;
+    public int Count => _entries.Length;
 
-    public bool Has(string name) => _values.ContainsKey(name);
+    public IEnumerable<string> Names
+    {
+        get
+        {
+            foreach (var entry in _entries) yield return entry.Key;
+        }
+    }
 
-    public object? this[string name] => _values.TryGetValue(name, out var v) ? v : throw MissingInput(name);
+    public IReadOnlyDictionary<string, object?> Values => _dictionary ??= new Dictionary<string, object?>(_entries, StringComparer.Ordinal);
 
-    public object? GetValueOrDefault(string name, object? fallback = null) => _values.TryGetValue(name, out var v) ? v : fallback;
+    /// <summary>The arguments in order, without a dictionary (the executor's blocker check).</summary>
+    internal ReadOnlySpan<KeyValuePair<string, object?>> Entries => _entries;
+
+    public bool Has(string name) => IndexOf(name) >= 0;
+
+    public object? this[string name] => TryGetValue(name, out var v) ? v : throw MissingInput(name);
+
+    public object? GetValueOrDefault(string name, object? fallback = null) => TryGetValue(name, out var v) ? v : fallback;
 
     public T Get<T>(string name) => this[name] is T t ? t : throw WrongType(name, typeof(T).Name);
 
-    public T GetOrDefault<T>(string name, T fallback) => _values.TryGetValue(name, out var v) && v is T t ? t : fallback;
+    public T GetOrDefault<T>(string name, T fallback) => TryGetValue(name, out var v) && v is T t ? t : fallback;
 
     public long Int(string name) => ToInt(name, this[name]);
 
-    public long IntOrDefault(string name, long fallback) => _values.TryGetValue(name, out var v) && v is not null ? ToInt(name, v) : fallback;
+    public long IntOrDefault(string name, long fallback) => TryGetValue(name, out var v) && v is not null ? ToInt(name, v) : fallback;
 
     public double Float(string name) => ToFloat(name, this[name]);
 
     public double FloatOrDefault(string name, double fallback) =>
-        _values.TryGetValue(name, out var v) && v is not null ? ToFloat(name, v) : fallback;
+        TryGetValue(name, out var v) && v is not null ? ToFloat(name, v) : fallback;
 
     public string String(string name) => this[name] switch
     {
@@ -46,7 +67,7 @@ public sealed class NodeArgs
         var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
     };
 
-    public string StringOrDefault(string name, string fallback) => _values.TryGetValue(name, out var v) && v is not null ? String(name) : fallback;
+    public string StringOrDefault(string name, string fallback) => TryGetValue(name, out var v) && v is not null ? String(name) : fallback;
 
     public bool Bool(string name) => this[name] switch
     {
@@ -56,7 +77,7 @@ public sealed class NodeArgs
         _ => throw WrongType(name, "BOOLEAN"),
     };
 
-    public bool BoolOrDefault(string name, bool fallback) => _values.TryGetValue(name, out var v) && v is not null ? Bool(name) : fallback;
+    public bool BoolOrDefault(string name, bool fallback) => TryGetValue(name, out var v) && v is not null ? Bool(name) : fallback;
 
     /// <summary>The whole list of an input of an <see cref="NodeSchema.InputIsList"/> node.</summary>
     public IReadOnlyList<object?> List(string name) => this[name] as IReadOnlyList<object?> ?? throw WrongType(name, "list");
@@ -81,8 +102,25 @@ public sealed class NodeArgs
         _ => throw new InvalidOperationException($"Input '{name}' is {v?.GetType().Name ?? "null"}, expected FLOAT."),
     };
 
+    private bool TryGetValue(string name, out object? value)
+    {
+        var i = IndexOf(name);
+        value = i >= 0 ? _entries[i].Value : null;
+        return i >= 0;
+    }
+
+    private int IndexOf(string name)
+    {
+        var entries = _entries;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (string.Equals(entries[i].Key, name, StringComparison.Ordinal)) return i;
+        }
+        return -1;
+    }
+
     private static KeyNotFoundException MissingInput(string name) => new($"Input '{name}' was not provided.");
 
     private InvalidOperationException WrongType(string name, string expected) =>
-        new($"Input '{name}' is {(_values.GetValueOrDefault(name)?.GetType().Name ?? "null")}, expected {expected}.");
+        new($"Input '{name}' is {(GetValueOrDefault(name)?.GetType().Name ?? "null")}, expected {expected}.");
 }

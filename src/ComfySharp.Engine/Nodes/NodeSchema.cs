@@ -29,9 +29,11 @@ public sealed class NodeSchema(string name, string category = "sd")
 
     public InputSpec? FindInput(string inputName)
     {
-        foreach (var input in Inputs)
+        // Indexed: a foreach over the interface allocates an enumerator, and this runs for every input of every node.
+        var inputs = Inputs;
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (input.Name == inputName) return input;
+            if (inputs[i].Name == inputName) return inputs[i];
         }
         return null;
     }

@@ -22,8 +22,11 @@ public static class HistoryEntries
 
     internal static HistoryRecord Create(QueueItem item, ExecutionOutcome outcome, TimeProvider time)
     {
-        // Written straight to text: the prompt goes in as the bytes the queue already made (no clone of a large graph).
-        var buffer = new ArrayBufferWriter<byte>(item.PromptUtf8.Length + 1024);
+        // The entry is written around a one-byte stand-in for the prompt, then copied once into an array of its exact size
+        // with the prompt's bytes (those the queue already made) in the stand-in's place: a large graph is neither cloned,
+        // serialized again nor copied twice (a buffer sized for the whole entry and its copy were two large arrays).
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        long promptAt;
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -31,7 +34,9 @@ public static class HistoryEntries
             if (item.Number == Math.Floor(item.Number) && Math.Abs(item.Number) < 1e15) w.WriteNumberValue((long)item.Number);
             else w.WriteNumberValue(item.Number);
             w.WriteStringValue(item.PromptId);
-            w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
+            w.Flush();
+            promptAt = w.BytesCommitted + 1; // past the comma the stand-in brings
+            w.WriteRawValue(PromptStandIn, skipInputValidation: true);
             item.ExtraData.WriteTo(w);
             w.WriteStartArray();
             foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
@@ -49,6 +54,16 @@ public static class HistoryEntries
             outcome.Meta.WriteTo(w);
             w.WriteEndObject();
         }
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), buffer.WrittenSpan.ToArray());
+        var written = buffer.WrittenSpan;
+        var head = written[..(int)promptAt];
+        var tail = written[((int)promptAt + PromptStandIn.Length)..];
+        var prompt = item.PromptUtf8;
+        var json = GC.AllocateUninitializedArray<byte>(head.Length + prompt.Length + tail.Length);
+        head.CopyTo(json);
+        prompt.CopyTo(json.AsSpan(head.Length));
+        tail.CopyTo(json.AsSpan(head.Length + prompt.Length));
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), json);
     }
+
+    private static ReadOnlySpan<byte> PromptStandIn => "0"u8;
 }

@@ -19,20 +19,20 @@ public sealed partial class PromptValidator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValidatedPrompt? TryValidate(RawPrompt prompt, IReadOnlyList<string>? partialTargets)
     {
-        var raw = prompt.Nodes;
-        var definitions = new NodeDefinition[raw.Count];
+        var nodes = prompt.Nodes;
+        var definitions = new NodeDefinition[nodes.Count];
         var byId = prompt.IndexById;
         var outputs = new List<int>();
-        for (var i = 0; i < raw.Count; i++)
+        for (var i = 0; i < nodes.Count; i++)
         {
-            if (!_registry.TryGet(raw[i].ClassType, out var definition)) return null;
+            if (!_registry.TryGet(nodes[i].ClassType, out var definition)) return null;
             definitions[i] = definition;
-            if (definition.Schema.OutputNode && (partialTargets is null || Contains(partialTargets, raw[i].Id))) outputs.Add(i);
+            if (definition.Schema.OutputNode && (partialTargets is null || Contains(partialTargets, nodes[i].Id))) outputs.Add(i);
         }
         if (outputs.Count == 0) return null;
 
         // Depth-first from the outputs; a link back to a node still on the stack is a cycle, which the full way reports.
-        var state = new byte[raw.Count]; // 0 = not reached, 1 = on the stack, 2 = checked
+        var state = new byte[nodes.Count]; // 0 = not reached, 1 = on the stack, 2 = checked
         var stack = new Stack<(int Node, int NextInput)>();
         foreach (var output in outputs)
         {
@@ -42,15 +42,16 @@ public sealed partial class PromptValidator
             while (stack.Count > 0)
             {
                 var (index, next) = stack.Pop();
-                var schema = definitions[index].Schema;
+                var specs = definitions[index].Schema.Inputs;
                 var descended = false;
-                for (; next < schema.Inputs.Count; next++)
+                for (; next < specs.Count; next++)
                 {
-                    var spec = schema.Inputs[next];
+                    var spec = specs[next];
                     if (spec.Section == InputSection.Hidden) continue;
-                    var input = Find(raw[index].Inputs, spec.Name);
-                    if (input is not { Kind: RawKind.Link } link) continue;
-                    if (!byId.TryGetValue(link.Text!, out var source)) return null;
+                    var inputs = nodes[index].Inputs;
+                    var at = inputs.IndexOf(spec.Name);
+                    if (at < 0 || !inputs.TryGetLinkAt(at, out var link)) continue;
+                    if (!byId.TryGetValue(link.NodeId, out var source)) return null;
                     if (state[source] == 1) return null;
                     if (state[source] == 2) continue;
                     stack.Push((index, next + 1));
@@ -60,100 +61,87 @@ public sealed partial class PromptValidator
                     break;
                 }
                 if (descended) continue;
-                if (!IsPlainlyValid(raw[index], definitions[index], byId, definitions)) return null;
+                if (!IsPlainlyValid(nodes[index], definitions[index], byId, definitions)) return null;
                 state[index] = 2;
             }
         }
 
         var good = new List<string>(outputs.Count);
-        foreach (var output in outputs) good.Add(raw[output].Id);
-        var nodes = new List<PromptNode>(raw.Count);
-        for (var i = 0; i < raw.Count; i++)
+        foreach (var output in outputs) good.Add(nodes[output].Id);
+        // Values the reader kept as JSON become what the full way types them to (JsonInputs.ToClr), in every node.
+        foreach (var node in nodes)
         {
-            var inputs = raw[i].Inputs;
-            var values = new Dictionary<string, object?>(inputs.Length, StringComparer.Ordinal);
-            foreach (var input in inputs) values[input.Name] = ToClr(input);
-            nodes.Add(new PromptNode(raw[i].Id, definitions[i].ClassType, values) { Title = raw[i].Title });
+            var inputs = node.Inputs;
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                if (!inputs.TryGetLinkAt(i, out _) && inputs.ConstantAt(i) is JsonNode json) inputs.SetConstant(i, JsonInputs.ToClr(json));
+            }
         }
         return new ValidatedPrompt { IsValid = true, NodeErrors = [], Outputs = good, Nodes = nodes };
     }
 
     /// <summary>The checks of <see cref="ValidateNodeAsync"/> for a node that passes them all without a rewrite.</summary>
-    private static bool IsPlainlyValid(RawNode node, NodeDefinition definition, Dictionary<string, int> byId, NodeDefinition[] definitions)
+    private static bool IsPlainlyValid(PromptNode node, NodeDefinition definition, Dictionary<string, int> byId, NodeDefinition[] definitions)
     {
         if (definition.Validate is not null) return false;
         var schema = definition.Schema;
-        foreach (var spec in schema.Inputs)
+        var specs = schema.Inputs;
+        for (var s = 0; s < specs.Count; s++)
         {
+            var spec = specs[s];
             if (spec.Section == InputSection.Hidden) continue;
-            if (Find(node.Inputs, spec.Name) is not { } input)
+            var at = node.Inputs.IndexOf(spec.Name);
+            if (at < 0)
             {
                 if (spec.Section == InputSection.Required) return false;
                 continue;
             }
-            if (input.Kind == RawKind.Link)
+            if (node.Inputs.TryGetLinkAt(at, out var link))
             {
-                var outputs = definitions[byId[input.Text!]].Schema.Outputs;
-                if (input.Number >= outputs.Count) return false;
-                if (!schema.ValidatesInputTypes && !TypesMatch(outputs[(int)input.Number].Type, spec.Type)) return false;
+                var outputs = definitions[byId[link.NodeId]].Schema.Outputs;
+                if (link.OutputIndex >= outputs.Count) return false;
+                if (!schema.ValidatesInputTypes && !TypesMatch(outputs[link.OutputIndex].Type, spec.Type)) return false;
                 continue;
             }
-            if (!TryTypedAsIs(spec.Type, input, out var typed)) return false;
+            if (!TryTypedAsIs(spec.Type, node.Inputs.ConstantAt(at), out var typed)) return false;
             if (RangeViolation(spec, typed) != 0) return false;
-            if (spec.Choices is { } choices && (typed is not string s || !Contains(choices, s))) return false;
+            if (spec.Choices is { } choices && (typed is not string s2 || !Contains(choices, s2))) return false;
         }
         return true;
     }
 
-    /// <summary>The constant's typed value when <see cref="JsonInputs.TryCoerce"/> accepts it and gives back the same JSON.</summary>
-    private static bool TryTypedAsIs(string type, RawInput input, out object? typed)
+    /// <summary>
+    /// The constant's typed value when <see cref="JsonInputs.TryCoerce"/> accepts it and gives back the same JSON. Values are
+    /// as <see cref="RawPrompt"/> read them: string, bool, long, null, or JSON for anything else.
+    /// </summary>
+    private static bool TryTypedAsIs(string type, object? value, out object? typed)
     {
         typed = null;
         // Arrays on declared inputs are links (and this one is not well formed); {"__value__": …} is unwrapped in place.
-        if (input.Json is JsonArray || input.Json is JsonObject o && o.ContainsKey("__value__")) return false;
+        if (value is JsonArray || value is JsonObject o && o.ContainsKey("__value__")) return false;
         switch (type)
         {
             case "INT":
-                if (input.Kind != RawKind.Long) return false;
-                typed = input.Number;
-                return true;
+                typed = value;
+                return value is long;
             case "FLOAT":
                 // Integral floats are written with ".0" (JsonInputs.FloatJson): as-is only when the client wrote them so.
-                if (input.Json is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number ||
+                if (value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number ||
                     !v.TryGetValue<double>(out var d) || JsonInputs.FloatJson(d).ToJsonString() != v.ToJsonString())
                 {
                     return false;
                 }
-                typed = ToClr(input);
+                typed = JsonInputs.ToClr(v);
                 return typed is double;
             case "STRING":
-                typed = input.Text;
-                return input.Kind == RawKind.String;
+                typed = value;
+                return value is string;
             case "BOOLEAN":
-                typed = input.Number != 0;
-                return input.Kind == RawKind.Bool;
+                typed = value;
+                return value is bool;
             default:
-                typed = ToClr(input);
+                typed = value is JsonNode json ? JsonInputs.ToClr(json) : value;
                 return true;
         }
-    }
-
-    private static object? ToClr(RawInput input) => input.Kind switch
-    {
-        RawKind.String => input.Text,
-        RawKind.Bool => input.Number != 0,
-        RawKind.Long => input.Number,
-        RawKind.Link => new NodeLink(input.Text!, (int)input.Number),
-        RawKind.Json => JsonInputs.ToClr(input.Json),
-        _ => null,
-    };
-
-    private static RawInput? Find(RawInput[] inputs, string name)
-    {
-        foreach (var input in inputs)
-        {
-            if (input.Name == name) return input;
-        }
-        return null;
     }
 }

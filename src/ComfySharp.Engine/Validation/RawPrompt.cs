@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Runtime.CompilerServices;
+using ComfySharp.Engine.Graph;
+using ComfySharp.Engine.Nodes;
 
 namespace ComfySharp.Engine.Validation;
 
@@ -18,15 +20,18 @@ namespace ComfySharp.Engine.Validation;
 /// </remarks>
 public sealed class RawPrompt
 {
-    private RawPrompt(List<RawNode> nodes, Dictionary<string, int> indexById, byte[] utf8)
+    private RawPrompt(List<PromptNode> nodes, Dictionary<string, int> indexById, byte[] utf8)
     {
         Nodes = nodes;
         IndexById = indexById;
         Utf8 = utf8;
     }
 
-    /// <summary>The nodes in the client's order.</summary>
-    internal List<RawNode> Nodes { get; }
+    /// <summary>
+    /// The nodes in the client's order, as <see cref="PromptValidator.TryValidate"/> hands them on: inputs are strings,
+    /// bools, longs, nulls and links as read, any other value the JSON tree's node for it (typed by that validation).
+    /// </summary>
+    internal List<PromptNode> Nodes { get; }
 
     /// <summary>Each node's position in <see cref="Nodes"/>.</summary>
     internal Dictionary<string, int> IndexById { get; }
@@ -50,28 +55,32 @@ public sealed class RawPrompt
         prompt = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var start = (int)reader.TokenStartIndex;
-        var nodes = new List<RawNode>();
-        var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<PromptNode>();
         var names = new Names();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var id = names.Get(ref reader);
-            if (!indexById.TryAdd(id, nodes.Count)) return false;
             reader.Read();
             if (!TryReadNode(id, ref reader, names, out var node)) return false;
             nodes.Add(node!);
+        }
+        // Made once the count is known (a table grown node by node left its smaller copies behind); a repeated id is refused.
+        var indexById = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (!indexById.TryAdd(nodes[i].Id, i)) return false;
         }
         prompt = new RawPrompt(nodes, indexById, Normalize(json[start..(int)reader.BytesConsumed]));
         return true;
     }
 
-    private static bool TryReadNode(string id, ref Utf8JsonReader reader, Names names, out RawNode? node)
+    private static bool TryReadNode(string id, ref Utf8JsonReader reader, Names names, out PromptNode? node)
     {
         node = null;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         string? classType = null;
         string? title = null;
-        RawInput[]? inputs = null;
+        InputDictionary? inputs = null;
         var seen = 0; // bits: class_type, inputs, _meta
         List<string>? others = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -87,7 +96,8 @@ public sealed class RawPrompt
             {
                 if (!Once(ref seen, 2)) return false;
                 reader.Read();
-                if (!TryReadInputs(ref reader, names, out inputs)) return false;
+                if (!TryReadInputs(ref reader, names, out var read)) return false;
+                inputs = read;
             }
             else if (reader.ValueTextEquals("_meta"u8))
             {
@@ -107,7 +117,7 @@ public sealed class RawPrompt
             }
         }
         if (classType is null || inputs is null) return false;
-        node = new RawNode(id, classType, title, inputs);
+        node = new PromptNode(id, classType, inputs.Value) { Title = title };
         return true;
     }
 
@@ -140,9 +150,9 @@ public sealed class RawPrompt
         return true;
     }
 
-    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out RawInput[]? inputs)
+    private static bool TryReadInputs(ref Utf8JsonReader reader, Names names, out InputDictionary inputs)
     {
-        inputs = null;
+        inputs = default;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var count = 0;
         var read = names.Inputs;
@@ -161,23 +171,28 @@ public sealed class RawPrompt
             }
             read[count++] = ReadValue(name, ref reader, names);
         }
-        inputs = read.AsSpan(0, count).ToArray();
+        inputs = names.Store(read.AsSpan(0, count));
         return true;
     }
 
-    private static RawInput ReadValue(string name, ref Utf8JsonReader reader, Names names)
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static InputEntry ReadValue(string name, ref Utf8JsonReader reader, Names names)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return new RawInput(name, RawKind.String, reader.GetString());
-            case JsonTokenType.True or JsonTokenType.False:
-                return new RawInput(name, RawKind.Bool, Number: reader.TokenType == JsonTokenType.True ? 1 : 0);
+                return new(name, reader.GetString());
+            case JsonTokenType.True:
+                return new(name, True);
+            case JsonTokenType.False:
+                return new(name, False);
             case JsonTokenType.Null:
-                return new RawInput(name, RawKind.Null);
+                return new(name, null);
             case JsonTokenType.Number when reader.TryGetInt64(out var l) && (l != 0 || reader.ValueSpan[0] != (byte)'-'):
                 // An integer as written (-0 is not: the tree writes it back as 0).
-                return new RawInput(name, RawKind.Long, Number: l);
+                return new(name, l);
             case JsonTokenType.StartArray:
                 // A link as clients write it, ["id", slot]; other arrays keep their JSON.
                 var copy = reader;
@@ -188,13 +203,13 @@ public sealed class RawPrompt
                         copy.Read() && copy.TokenType == JsonTokenType.EndArray)
                     {
                         reader = copy;
-                        return new RawInput(name, RawKind.Link, source, slot);
+                        return new(name, source, slot);
                     }
                 }
                 break;
         }
-        // Floats, large numbers, objects and other arrays: as the JSON tree would hold them.
-        return new RawInput(name, RawKind.Json, Json: JsonNode.Parse(ref reader));
+        // Floats, large numbers, objects and other arrays: as the JSON tree would hold them, typed by the validation.
+        return new(name, JsonNode.Parse(ref reader));
     }
 
     /// <summary>
@@ -209,7 +224,27 @@ public sealed class RawPrompt
 
         public Names() => _lookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public RawInput[] Inputs { get; set; } = new RawInput[8];
+        // A node's inputs are read into Inputs, then kept in a chunk shared by many nodes: a long graph's nodes hold their
+        // inputs for the whole prompt, and an array each was an object per node for every collection to trace and copy.
+        private const int ChunkEntries = 2048; // 48 KB: below the large object heap
+        private InputEntry[] _chunk = [];
+        private int _chunkUsed;
+
+        public InputEntry[] Inputs { get; set; } = new InputEntry[8];
+
+        public InputDictionary Store(ReadOnlySpan<InputEntry> entries)
+        {
+            if (entries.IsEmpty) return InputDictionary.Empty;
+            if (_chunk.Length - _chunkUsed < entries.Length)
+            {
+                _chunk = new InputEntry[Math.Max(ChunkEntries, entries.Length)];
+                _chunkUsed = 0;
+            }
+            entries.CopyTo(_chunk.AsSpan(_chunkUsed));
+            var stored = new InputDictionary(_chunk, _chunkUsed, entries.Length);
+            _chunkUsed += entries.Length;
+            return stored;
+        }
 
         /// <summary>The property name or string the reader is on.</summary>
         public string Get(ref Utf8JsonReader reader)
@@ -225,9 +260,72 @@ public sealed class RawPrompt
     }
 
     /// <summary>The prompt re-written token by token, as the queue wrote the parsed tree: minimal, strings re-escaped.</summary>
+    /// <remarks>A prompt already in that form (as a JSON writer with default options writes it) is copied as it is.</remarks>
+    internal static byte[] Normalize(ReadOnlySpan<byte> json) => IsNormal(json) ? json.ToArray() : Rewrite(json);
+
+    /// <summary>
+    /// Whether <see cref="Rewrite"/> would give back <paramref name="json"/> (valid JSON) unchanged: no whitespace between
+    /// tokens, no string (names included) with an escape or a character the writer's encoder escapes, and no deeper nesting
+    /// than the writer takes. One vectorized pass instead of reading and writing every token.
+    /// </summary>
+    // Once per prompt over its whole text: compiled optimized at once (see RawPrompt.TryRead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool IsNormal(ReadOnlySpan<byte> json)
+    {
+        // Bytes never in such a text, wherever they stand (escapes, non-ASCII, controls, what the encoder escapes), found by
+        // one vectorized search; what remains is told apart by whether it stands in a string: spaces and '+' may only stand
+        // in a string or a number, and nesting counts outside strings.
+        if (json.ContainsAny(NeverNormal)) return false;
+        var depth = 0;
+        var inString = false;
+        foreach (var b in json)
+        {
+            if (inString)
+            {
+                if (b == (byte)'"') inString = false;
+                else if (b == (byte)'+') return false;
+                continue;
+            }
+            switch (b)
+            {
+                case (byte)'"':
+                    inString = true;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    if (++depth > MaxNormalDepth) return false;
+                    break;
+                case (byte)'}' or (byte)']':
+                    depth--;
+                    break;
+                case (byte)' ':
+                    return false; // whitespace between tokens
+            }
+        }
+        return true;
+    }
+
+    // Well within the writer's default maximum depth (1,000), past which Rewrite throws: deeper prompts take its way.
+    private const int MaxNormalDepth = 64;
+
+    private static readonly SearchValues<byte> NeverNormal = FindNeverNormal();
+
+    // Every byte but the printable ASCII characters the writer's default encoder writes as themselves (asked of the encoder),
+    // the space and '+' (which a string may hold only escaped, but a text may hold between strings).
+    private static SearchValues<byte> FindNeverNormal()
+    {
+        var never = new List<byte>();
+        for (var b = 0; b < 256; b++)
+        {
+            if (b is ' ' or '+' or '"') continue;
+            var encoded = b < 0x7f ? JsonEncodedText.Encode(((char)b).ToString()).EncodedUtf8Bytes : default;
+            if (encoded.Length != 1 || encoded[0] != b) never.Add((byte)b);
+        }
+        return SearchValues.Create(never.ToArray());
+    }
+
     // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte[] Normalize(ReadOnlySpan<byte> json)
+    internal static byte[] Rewrite(ReadOnlySpan<byte> json)
     {
         var buffer = new PooledBuffer(json.Length + 256);
         try
@@ -300,19 +398,3 @@ public sealed class RawPrompt
         public void Dispose() => ArrayPool<byte>.Shared.Return(_array);
     }
 }
-
-internal enum RawKind : byte
-{
-    String,
-    Bool,
-    Null,
-    Long,
-    Link,
-    /// <summary>Any other value, held as the JSON tree holds it.</summary>
-    Json,
-}
-
-/// <summary>One input of a <see cref="RawNode"/>: a string (or a link's source id), a bool or long in <see cref="Number"/> (a link's slot), or JSON.</summary>
-internal readonly record struct RawInput(string Name, RawKind Kind, string? Text = null, long Number = 0, JsonNode? Json = null);
-
-internal sealed record RawNode(string Id, string ClassType, string? Title, RawInput[] Inputs);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
@@ -48,7 +49,7 @@ internal static class EventFrames
         });
 
     public static byte[] Executing(string? node, string? displayNode, string? promptId) =>
-        Write("executing", (node, displayNode, promptId), static (w, s) =>
+        PlainExecuting(node, displayNode, promptId) ?? Write("executing", (node, displayNode, promptId), static (w, s) =>
         {
             if (s.node is null) w.WriteNull("node");
             else w.WriteString("node", s.node);
@@ -66,7 +67,7 @@ internal static class EventFrames
         });
 
     public static byte[] ProgressState(string promptId, IReadOnlyList<NodeProgress> nodes) =>
-        Write("progress_state", (promptId, nodes), static (w, s) =>
+        PlainProgressState(promptId, nodes) ?? Write("progress_state", (promptId, nodes), static (w, s) =>
         {
             w.WriteString("prompt_id", s.promptId);
             w.WriteStartObject("nodes");
@@ -108,6 +109,148 @@ internal static class EventFrames
             else v.WriteTo(w);
         }
     });
+
+    // executing and progress_state go out three times per node. When their ids are plain (below) and their numbers integral,
+    // they are written from literal pieces instead of through the JSON writer, whose per-property escaping checks, UTF-16
+    // transcoding and double formatting were most of a frame's cost; the bytes are the writer's (EventFramesTests).
+
+    private static byte[]? PlainExecuting(string? node, string? displayNode, string? promptId)
+    {
+        if (!IsPlain(node) || !IsPlain(displayNode) || !IsPlain(promptId)) return null;
+        var w = new PlainWriter(t_plain ??= new byte[1024]);
+        w.Append("""{"type":"executing","data":{"node":"""u8);
+        if (node is null) w.Append("null"u8);
+        else w.AppendString(node);
+        if (displayNode is not null)
+        {
+            w.Append(""","display_node":"""u8);
+            w.AppendString(displayNode);
+        }
+        if (promptId is not null)
+        {
+            w.Append(""","prompt_id":"""u8);
+            w.AppendString(promptId);
+        }
+        w.Append("}}"u8);
+        return Done(ref w);
+    }
+
+    private static byte[]? PlainProgressState(string promptId, IReadOnlyList<NodeProgress> nodes)
+    {
+        if (!IsPlain(promptId)) return null;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (!IsPlain(n.NodeId) || !IsPlain(n.DisplayNodeId) || !IsPlain(n.ParentNodeId) || !IsPlain(n.RealNodeId) ||
+                !IsPlainNumber(n.Value) || !IsPlainNumber(n.Max))
+            {
+                return null;
+            }
+        }
+        var w = new PlainWriter(t_plain ??= new byte[1024]);
+        w.Append("""{"type":"progress_state","data":{"prompt_id":"""u8);
+        w.AppendString(promptId);
+        w.Append(""","nodes":{"""u8);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (i > 0) w.Append(","u8);
+            w.AppendString(n.NodeId);
+            w.Append(""":{"value":"""u8);
+            w.AppendNumber(n.Value);
+            w.Append(""","max":"""u8);
+            w.AppendNumber(n.Max);
+            w.Append(n.Finished ? ""","state":"finished","node_id":"""u8 : ""","state":"running","node_id":"""u8);
+            w.AppendString(n.NodeId);
+            w.Append(""","prompt_id":"""u8);
+            w.AppendString(promptId);
+            w.Append(""","display_node_id":"""u8);
+            w.AppendString(n.DisplayNodeId);
+            w.Append(""","parent_node_id":"""u8);
+            if (n.ParentNodeId is null) w.Append("null"u8);
+            else w.AppendString(n.ParentNodeId);
+            w.Append(""","real_node_id":"""u8);
+            w.AppendString(n.RealNodeId);
+            w.Append("}"u8);
+        }
+        w.Append("}}}"u8);
+        return Done(ref w);
+    }
+
+    private static byte[] Done(ref PlainWriter w)
+    {
+        var frame = Frame(w.Written);
+        // The writer grew the scratch: keep the larger one, unless a long list of nodes made it large.
+        t_plain = w.Buffer.Length > KeptBufferBytes ? null : w.Buffer;
+        return frame;
+    }
+
+    /// <summary>A string that is its own JSON text: ASCII the writer's encoder leaves as it is (null is plain too).</summary>
+    private static bool IsPlain(string? value) => value is null || !value.AsSpan().ContainsAnyExcept(PlainChars);
+
+    /// <summary>A number the writer prints as the integer it is (as a long prints): no fraction, no exponent, not -0.</summary>
+    private static bool IsPlainNumber(double value) =>
+        value == Math.Floor(value) && Math.Abs(value) < 1e15 && (value != 0 || !double.IsNegative(value));
+
+    // The printable ASCII characters the writer's default encoder writes as themselves, asked of the encoder itself.
+    private static readonly SearchValues<char> PlainChars = FindPlainChars();
+
+    private static SearchValues<char> FindPlainChars()
+    {
+        var plain = new List<char>();
+        for (var c = ' '; c < '\u007f'; c++)
+        {
+            var encoded = JsonEncodedText.Encode(c.ToString()).EncodedUtf8Bytes;
+            if (encoded.Length == 1 && encoded[0] == c) plain.Add(c);
+        }
+        return SearchValues.Create(plain.ToArray());
+    }
+
+    [ThreadStatic] private static byte[]? t_plain;
+
+    /// <summary>Appends JSON pieces into a growing scratch array.</summary>
+    private ref struct PlainWriter(byte[] buffer)
+    {
+        private int _length;
+
+        public byte[] Buffer { get; private set; } = buffer;
+
+        public readonly ReadOnlySpan<byte> Written => Buffer.AsSpan(0, _length);
+
+        public void Append(ReadOnlySpan<byte> utf8)
+        {
+            utf8.CopyTo(Reserve(utf8.Length));
+            _length += utf8.Length;
+        }
+
+        /// <summary>A plain string (<see cref="IsPlain"/>), quoted.</summary>
+        public void AppendString(string value)
+        {
+            var span = Reserve(value.Length + 2);
+            span[0] = (byte)'"';
+            System.Text.Ascii.FromUtf16(value, span[1..], out _);
+            span[value.Length + 1] = (byte)'"';
+            _length += value.Length + 2;
+        }
+
+        /// <summary>A plain number (<see cref="IsPlainNumber"/>).</summary>
+        public void AppendNumber(double value)
+        {
+            Utf8Formatter.TryFormat((long)value, Reserve(20), out var written);
+            _length += written;
+        }
+
+        private Span<byte> Reserve(int count)
+        {
+            if (Buffer.Length - _length < count)
+            {
+                var bigger = new byte[Math.Max(Buffer.Length * 2, _length + count)];
+                Buffer.AsSpan(0, _length).CopyTo(bigger);
+                Buffer = bigger;
+            }
+            return Buffer.AsSpan(_length);
+        }
+    }
 
     /// <summary>A text message as a whole frame: its header, then the JSON.</summary>
     private static byte[] Frame(ReadOnlySpan<byte> json)

@@ -157,6 +157,48 @@ public sealed class RawPromptTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Chain), raw!.ToJson()));
     }
 
+    public static TheoryData<string> Texts()
+    {
+        var data = new TheoryData<string>
+        {
+            """{"a":{"b":[1,-2.5e+3,true,false,null,"x"]},"c":{}}""",
+            """{"a": 1}""", """{"a":1 }""", "{\"a\":\t1}", "{\"a\":\r\n1}", """ {"a":1}""",
+            """{"a":"with space, comma: colon {braces} [brackets]"}""",
+            """{"a":"escaped \" quote"}""", """{"a":"\u0041"}""", """{"a\u0041":1}""", """{"a":"\/"}""",
+            """{"a":"café"}""", """{"é":1}""", """{"a":"😀"}""", """{"a":"\ud83d\ude00"}""",
+            """{"1":{"class_type":"PrimitiveString","inputs":{"value":"x"},"_meta":{"title":"T"}}}""",
+            "{\"a\":" + new string('[', 64) + new string(']', 64) + "}",
+            "{\"a\":" + new string('[', 65) + new string(']', 65) + "}",
+        };
+        // Every printable ASCII character inside a string and a name, each on its own.
+        for (var c = ' '; c < '\u007f'; c++)
+        {
+            if (c is '"' or '\\') continue;
+            data.Add($$"""{"a":"x{{c}}y","{{c}}":0}""");
+        }
+        return data;
+    }
+
+    // The queue's form is the writer's rewrite; a text taken as already in that form is copied as it is: the same bytes.
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void A_prompt_already_in_the_stored_form_is_kept_as_it_is(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var rewritten = RawPrompt.Rewrite(bytes);
+        Assert.Equal(rewritten, RawPrompt.Normalize(bytes));
+        if (RawPrompt.IsNormal(bytes)) Assert.Equal(bytes, rewritten);
+    }
+
+    [Fact]
+    public void Plain_writer_output_is_recognized()
+    {
+        Assert.True(RawPrompt.IsNormal("""{"1":{"class_type":"StringConcatenate","inputs":{"string_a":["0",0],"string_b":"a b","delimiter":"-"}}}"""u8));
+        Assert.False(RawPrompt.IsNormal("""{"1": {}}"""u8));
+        Assert.False(RawPrompt.IsNormal("""{"a":"<b>"}"""u8));
+        Assert.False(RawPrompt.IsNormal("""{"a":"é"}"""u8));
+    }
+
     private static bool TryRead(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ComfySharp.Engine.Execution;
 using ComfySharp.Server.Sessions;
 
 namespace ComfySharp.Server.Tests.Sessions;
@@ -59,5 +62,105 @@ public sealed class EventFramesTests
         Assert.True(frame.Framed);
         Assert.Equal((byte)'{', frame.Payload.Span[0]);
         Assert.Equal(frame.Data.Length - 2, frame.Payload.Length);
+    }
+
+    public static TheoryData<string> Ids() =>
+    [
+        "7", "c123", "12:5", "9f0e1c52-1d3c-4f59-9a6a-7d1c50c3b1a1", "a b", "say \"hi\"", "back\\slash", "<tag>&'+`", "caf\u00e9",
+        "\U0001F600", "tab\there", "\u007f", new string('n', 300), new string('\u00e9', 40_000),
+    ];
+
+    // The frames written without the JSON writer must be the writer's bytes: compared with the writer's serialization as it
+    // was before, for ids that need escaping or not, non-ASCII, long ids (other header lengths) and numbers of every kind.
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Executing_is_what_the_writer_writes(string id)
+    {
+        Assert.Equal(Reference("executing", w =>
+        {
+            w.WriteString("node", id);
+            w.WriteString("display_node", "d" + id);
+            w.WriteString("prompt_id", "p" + id);
+        }), EventFrames.Executing(id, "d" + id, "p" + id));
+        Assert.Equal(Reference("executing", w =>
+        {
+            w.WriteNull("node");
+            w.WriteString("prompt_id", id);
+        }), EventFrames.Executing(null, null, id));
+        Assert.Equal(Reference("executing", w => w.WriteString("node", id)), EventFrames.Executing(id, null, null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Progress_state_is_what_the_writer_writes(string id)
+    {
+        NodeProgress[] nodes =
+        [
+            new(id, id, null, id) { Value = 0, Max = 1 },
+            new("x" + id, "d", id, "r") { Value = 1, Max = 1, Finished = true },
+            new("y", "y", "p", "y") { Value = 5, Max = 20 },
+        ];
+        for (var count = 1; count <= nodes.Length; count++)
+        {
+            var some = nodes[..count];
+            Assert.Equal(ProgressStateReference(id, some), EventFrames.ProgressState(id, some));
+            Assert.Equal(ProgressStateReference("9f0e", some), EventFrames.ProgressState("9f0e", some));
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(-0.0, 7.0)]
+    [InlineData(0.5, 2.0)]
+    [InlineData(3.0, 1e15)]
+    [InlineData(-4.0, 1e16)]
+    [InlineData(1e20, 123456789012.0)]
+    [InlineData(1.0 / 3, double.MaxValue)]
+    [InlineData(double.Epsilon, -1e-300)]
+    public void Progress_state_numbers_are_what_the_writer_writes(double value, double max)
+    {
+        NodeProgress[] nodes = [new("3", "3", null, "3") { Value = value, Max = max }];
+        Assert.Equal(ProgressStateReference("p", nodes), EventFrames.ProgressState("p", nodes));
+    }
+
+    private static byte[] ProgressStateReference(string promptId, IReadOnlyList<NodeProgress> nodes) => Reference("progress_state", w =>
+    {
+        w.WriteString("prompt_id", promptId);
+        w.WriteStartObject("nodes");
+        foreach (var n in nodes)
+        {
+            w.WriteStartObject(n.NodeId);
+            w.WriteNumber("value", n.Value);
+            w.WriteNumber("max", n.Max);
+            w.WriteString("state", n.Finished ? "finished" : "running");
+            w.WriteString("node_id", n.NodeId);
+            w.WriteString("prompt_id", promptId);
+            w.WriteString("display_node_id", n.DisplayNodeId);
+            if (n.ParentNodeId is null) w.WriteNull("parent_node_id");
+            else w.WriteString("parent_node_id", n.ParentNodeId);
+            w.WriteString("real_node_id", n.RealNodeId);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    });
+
+    /// <summary>An event as the hub serialized it with the JSON writer alone: <c>{"type", "data"}</c> behind its frame header.</summary>
+    private static byte[] Reference(string type, Action<Utf8JsonWriter> data)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteStartObject("data");
+            data(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        var json = buffer.WrittenSpan;
+        var frame = new byte[WebSocketHeader.LengthFor(json.Length) + json.Length];
+        WebSocketHeader.WriteText(frame, json.Length);
+        json.CopyTo(frame.AsSpan(frame.Length - json.Length));
+        return frame;
     }
 }
