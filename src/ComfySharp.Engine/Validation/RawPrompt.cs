@@ -226,6 +226,8 @@ public sealed class RawPrompt
 
         // A node's inputs are read into Inputs, then kept in a chunk shared by many nodes: a long graph's nodes hold their
         // inputs for the whole prompt, and an array each was an object per node for every collection to trace and copy.
+        // Chunks start small and double, so a prompt of a few nodes (the common case) does not clear 48 KB for them.
+        private const int FirstChunkEntries = 16;
         private const int ChunkEntries = 2048; // 48 KB: below the large object heap
         private InputEntry[] _chunk = [];
         private int _chunkUsed;
@@ -237,7 +239,8 @@ public sealed class RawPrompt
             if (entries.IsEmpty) return InputDictionary.Empty;
             if (_chunk.Length - _chunkUsed < entries.Length)
             {
-                _chunk = new InputEntry[Math.Max(ChunkEntries, entries.Length)];
+                var size = Math.Clamp(_chunk.Length * 2, FirstChunkEntries, ChunkEntries);
+                _chunk = new InputEntry[Math.Max(size, entries.Length)];
                 _chunkUsed = 0;
             }
             entries.CopyTo(_chunk.AsSpan(_chunkUsed));

@@ -90,6 +90,9 @@ public sealed class ComfySharpServer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        // The hosting layer's request log is off entirely: while any level of it is enabled, ASP.NET starts an Activity
+        // (with its id strings) for every request just in case; errors in a request are logged by Kestrel's own category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging?.Invoke(builder.Logging);
 
         builder.WebHost.ConfigureKestrel(k =>
