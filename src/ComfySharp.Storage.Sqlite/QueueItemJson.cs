@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Queue;
@@ -11,27 +10,25 @@ internal static class QueueItemJson
     /// <summary>The row's UTF-8 JSON, bound to SQLite as it is (no string in between).</summary>
     public static byte[] Write(QueueItem item)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using var scratch = ScratchJson.Start();
+        var w = scratch.Writer;
+        w.WriteStartObject();
+        w.WriteNumber("number", item.Number);
+        w.WriteString("prompt_id", item.PromptId);
+        w.WritePropertyName("prompt");
+        w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
+        w.WritePropertyName("extra_data");
+        item.ExtraData.WriteTo(w);
+        w.WriteStartArray("outputs");
+        foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
+        w.WriteEndArray();
+        if (item.Sensitive is not null)
         {
-            w.WriteStartObject();
-            w.WriteNumber("number", item.Number);
-            w.WriteString("prompt_id", item.PromptId);
-            w.WritePropertyName("prompt");
-            w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
-            w.WritePropertyName("extra_data");
-            item.ExtraData.WriteTo(w);
-            w.WriteStartArray("outputs");
-            foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
-            w.WriteEndArray();
-            if (item.Sensitive is not null)
-            {
-                w.WritePropertyName("sensitive");
-                item.Sensitive.WriteTo(w);
-            }
-            w.WriteEndObject();
+            w.WritePropertyName("sensitive");
+            item.Sensitive.WriteTo(w);
         }
-        return buffer.WrittenSpan.ToArray();
+        w.WriteEndObject();
+        return scratch.Written.ToArray();
     }
 
     public static QueueItem Read(ReadOnlySpan<byte> json, int attempts)

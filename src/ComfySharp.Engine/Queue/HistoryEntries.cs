@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
@@ -25,36 +24,33 @@ public static class HistoryEntries
         // The entry is written around a one-byte stand-in for the prompt, then copied once into an array of its exact size
         // with the prompt's bytes (those the queue already made) in the stand-in's place: a large graph is neither cloned,
         // serialized again nor copied twice (a buffer sized for the whole entry and its copy were two large arrays).
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        long promptAt;
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("prompt");
-            if (item.Number == Math.Floor(item.Number) && Math.Abs(item.Number) < 1e15) w.WriteNumberValue((long)item.Number);
-            else w.WriteNumberValue(item.Number);
-            w.WriteStringValue(item.PromptId);
-            w.Flush();
-            promptAt = w.BytesCommitted + 1; // past the comma the stand-in brings
-            w.WriteRawValue(PromptStandIn, skipInputValidation: true);
-            item.ExtraData.WriteTo(w);
-            w.WriteStartArray();
-            foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
-            w.WriteEndArray();
-            w.WriteEndArray();
-            w.WritePropertyName("outputs");
-            outcome.Outputs.WriteTo(w);
-            w.WriteStartObject("status");
-            w.WriteString("status_str", outcome.StatusStr);
-            w.WriteBoolean("completed", outcome.Status == ExecutionStatus.Success);
-            w.WritePropertyName("messages");
-            outcome.Messages.WriteTo(w);
-            w.WriteEndObject();
-            w.WritePropertyName("meta");
-            outcome.Meta.WriteTo(w);
-            w.WriteEndObject();
-        }
-        var written = buffer.WrittenSpan;
+        using var scratch = ScratchJson.Start();
+        var w = scratch.Writer;
+        w.WriteStartObject();
+        w.WriteStartArray("prompt");
+        if (item.Number == Math.Floor(item.Number) && Math.Abs(item.Number) < 1e15) w.WriteNumberValue((long)item.Number);
+        else w.WriteNumberValue(item.Number);
+        w.WriteStringValue(item.PromptId);
+        w.Flush();
+        var promptAt = w.BytesCommitted + 1; // past the comma the stand-in brings
+        w.WriteRawValue(PromptStandIn, skipInputValidation: true);
+        item.ExtraData.WriteTo(w);
+        w.WriteStartArray();
+        foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
+        w.WriteEndArray();
+        w.WriteEndArray();
+        w.WritePropertyName("outputs");
+        outcome.Outputs.WriteTo(w);
+        w.WriteStartObject("status");
+        w.WriteString("status_str", outcome.StatusStr);
+        w.WriteBoolean("completed", outcome.Status == ExecutionStatus.Success);
+        w.WritePropertyName("messages");
+        outcome.Messages.WriteTo(w);
+        w.WriteEndObject();
+        w.WritePropertyName("meta");
+        outcome.Meta.WriteTo(w);
+        w.WriteEndObject();
+        var written = scratch.Written;
         var head = written[..(int)promptAt];
         var tail = written[((int)promptAt + PromptStandIn.Length)..];
         var prompt = item.PromptUtf8;

@@ -56,7 +56,8 @@ public sealed class RawPrompt
         if (reader.TokenType != JsonTokenType.StartObject) return false;
         var start = (int)reader.TokenStartIndex;
         var nodes = new List<PromptNode>();
-        var names = new Names();
+        var names = t_names ??= new Names();
+        names.Start();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var id = names.Get(ref reader);
@@ -212,13 +213,18 @@ public sealed class RawPrompt
         return new(name, JsonNode.Parse(ref reader));
     }
 
+    // One per thread, as reading a prompt never waits: its known names and its chunk go on from one prompt to the next.
+    [ThreadStatic] private static Names? t_names;
+
     /// <summary>
-    /// Strings read once per prompt: node ids (so a link's source is the id string itself), class types and input names,
-    /// which repeat on every node of a long graph and stay with it until it has run. Plus the scratch for one node's inputs.
+    /// Strings read once: node ids (so a link's source is the id string itself), class types and input names, which repeat
+    /// on every node of a long graph and stay with it until it has run, and from one prompt to the next. Plus the scratch
+    /// for one node's inputs and the chunk the inputs are kept in.
     /// </summary>
     private sealed class Names
     {
         private const int MaxLength = 256; // chars; longer names are not looked up
+        private const int KeptNames = 1024; // past this many, a new prompt starts with none (ids differ between graphs)
         private readonly HashSet<string> _known = new(StringComparer.Ordinal);
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -226,13 +232,21 @@ public sealed class RawPrompt
 
         // A node's inputs are read into Inputs, then kept in a chunk shared by many nodes: a long graph's nodes hold their
         // inputs for the whole prompt, and an array each was an object per node for every collection to trace and copy.
-        // Chunks start small and double, so a prompt of a few nodes (the common case) does not clear 48 KB for them.
+        // Chunks start small and double, so a thread that reads one small prompt does not clear 48 KB for it; later
+        // prompts fill the rest of the chunk (a chunk lives while any prompt with inputs in it does).
         private const int FirstChunkEntries = 16;
         private const int ChunkEntries = 2048; // 48 KB: below the large object heap
         private InputEntry[] _chunk = [];
         private int _chunkUsed;
 
         public InputEntry[] Inputs { get; set; } = new InputEntry[8];
+
+        public void Start()
+        {
+            if (_known.Count <= KeptNames) return;
+            _known.Clear();
+            _known.TrimExcess();
+        }
 
         public InputDictionary Store(ReadOnlySpan<InputEntry> entries)
         {
