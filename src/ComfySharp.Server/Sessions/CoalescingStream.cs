@@ -23,8 +23,9 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     /// </summary>
     public async ValueTask WriteFramesAsync(List<OutboundFrame> frames, CancellationToken ct)
     {
-        // Synchronous when free (the usual case): no async wait is set up per broadcast and socket.
-        if (!_gate.Wait(0, ct)) await _gate.WaitAsync(ct).ConfigureAwait(false);
+        // Synchronous when free (the usual case): no async wait is set up per broadcast and socket. No token for the
+        // attempt that never waits: SemaphoreSlim registers with a cancellable token even then (and unregisters after).
+        if (!_gate.Wait(0, CancellationToken.None)) await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (frames.Count == 1 && frames[0].Framed)
