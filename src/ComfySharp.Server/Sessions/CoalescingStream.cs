@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 
 namespace ComfySharp.Server.Sessions;
 
@@ -8,12 +9,21 @@ namespace ComfySharp.Server.Sessions;
 /// one per event. The socket's own control frames (pong, close) go through <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>;
 /// both take one gate, so the bytes of two frames never interleave.
 /// </summary>
-internal sealed class CoalescingStream(Stream inner) : Stream
+/// <remarks>
+/// Given the connection's socket, every write after the upgrade goes to the socket itself instead of through the server's
+/// response stream and output pipe (its lock, data-rate accounting, pipe buffers and flush, about a fifth of a broadcast's
+/// server CPU). That is safe because nothing else writes to the connection after the 101 response, and the server sent that
+/// before the upgrade returned: its output is scheduled inline, and a fresh connection's send buffer takes the whole
+/// response at once. Reads still come through <paramref name="inner"/>.
+/// </remarks>
+internal sealed class CoalescingStream(Stream inner, Socket? socket = null) : Stream
 {
     // A burst larger than this is sent in pieces, so one slow client never pins a large buffer.
     private const int FlushThreshold = 64 * 1024;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    // Cancels a send the socket cannot take (a stalled client) when the WebSocket is aborted and disposes this stream.
+    private readonly CancellationTokenSource _disposed = new();
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _length;
 
@@ -31,7 +41,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
             if (frames.Count == 1 && frames[0].Framed)
             {
                 // The shared frame goes out as it is: no copy.
-                await inner.WriteAsync(frames[0].Data, ct).ConfigureAwait(false);
+                await SendAsync(frames[0].Data, ct).ConfigureAwait(false);
                 return;
             }
             foreach (var frame in frames)
@@ -45,14 +55,14 @@ internal sealed class CoalescingStream(Stream inner) : Stream
                 }
                 else if (frame.Framed)
                 {
-                    await inner.WriteAsync(frame.Data, ct).ConfigureAwait(false);
+                    await SendAsync(frame.Data, ct).ConfigureAwait(false);
                 }
                 else
                 {
                     // A large frame without a header (a preview image): the header, then the bytes as they are.
                     _length = WebSocketHeader.Write(_buffer, payload.Length, frame.IsText);
                     await SendBufferedAsync(ct).ConfigureAwait(false);
-                    await inner.WriteAsync(payload, ct).ConfigureAwait(false);
+                    await SendAsync(payload, ct).ConfigureAwait(false);
                 }
             }
             await SendBufferedAsync(ct).ConfigureAwait(false);
@@ -68,7 +78,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await SendAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -130,13 +140,35 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         if (_length == 0) return;
         var length = _length;
         _length = 0;
-        await inner.WriteAsync(_buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        await SendAsync(_buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Under the gate: the bytes to the socket when there is one (all of them before it completes), else to the stream.</summary>
+    private ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) =>
+        socket is null ? inner.WriteAsync(bytes, ct) : SendToSocketAsync(socket, bytes, ct);
+
+    private async ValueTask SendToSocketAsync(Socket to, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        try
+        {
+            // The socket tries the send at once and sets up a wait (registering the token) only when it cannot take the
+            // bytes. Such a wait ends when the WebSocket is aborted (it disposes this stream) or the server drops the
+            // connection (the socket closes under it).
+            await to.SendAsync(bytes, SocketFlags.None, _disposed.Token).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new IOException(ex.Message, ex);
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            _disposed.Cancel();
             inner.Dispose();
             // The pooled buffer is left to the collector: a write racing the dispose may still hold it.
         }
@@ -145,6 +177,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync().ConfigureAwait(false);
         await inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
@@ -38,7 +39,7 @@ internal static class WebSocketHandshake
         headers.Connection = "Upgrade";
         headers.Upgrade = "websocket";
         headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
-        var connection = new CoalescingStream(await upgrade.UpgradeAsync());
+        var connection = new CoalescingStream(await upgrade.UpgradeAsync(), context.Features.Get<IConnectionSocketFeature>()?.Socket);
         var socket = WebSocket.CreateFromStream(connection, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = KeepAliveInterval });
         return (socket, connection);
     }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using ComfySharp.Server.Sessions;
 
 namespace ComfySharp.Server.Tests.Sessions;
@@ -60,9 +62,73 @@ public sealed class CoalescingStreamTests
         Assert.Equal(expected, inner.Writes.SelectMany(w => w));
     }
 
-    internal sealed class RecordingStream : WriteRecorderStream
+    [Fact]
+    public async Task Given_the_socket_writes_go_to_it_in_order_and_reads_still_come_from_the_stream()
     {
+        var ct = TestContext.Current.CancellationToken;
+        var (server, client) = await SocketPairAsync(ct);
+        using var _ = server;
+        using var __ = client;
+        var inner = new RecordingStream(readable: [5, 6]);
+        await using var stream = new CoalescingStream(inner, server);
+        var status = EventFrames.Status(1, null);
+        await stream.WriteFramesAsync([OutboundFrame.Event(status)], ct);
+        await stream.WriteFramesAsync([OutboundFrame.Event(status), new OutboundFrame("{}"u8.ToArray(), true, false)], ct);
+        await stream.WriteAsync(new byte[] { 0x8A, 0 }, ct); // a pong, as the WebSocket writes it
+        byte[] expected = [.. status, .. status, 0x81, 2, (byte)'{', (byte)'}', 0x8A, 0];
+        var received = new byte[expected.Length];
+        await using (var network = new NetworkStream(client, ownsSocket: false)) await network.ReadExactlyAsync(received, ct);
+        Assert.Equal(expected, received);
+        Assert.Empty(inner.Writes);
+        var read = new byte[2];
+        Assert.Equal(2, await stream.ReadAsync(read, ct));
+        Assert.Equal([5, 6], read);
+    }
+
+    [Fact]
+    public async Task A_send_the_socket_cannot_take_ends_when_the_stream_is_disposed()
+    {
+        // A client that stops reading: the kernel buffers fill and the send waits. Disposing the stream (the WebSocket does
+        // when it is aborted) must end that wait, or the session's writer and its connection would live on.
+        var ct = TestContext.Current.CancellationToken;
+        var (server, client) = await SocketPairAsync(ct, smallBuffers: true);
+        using var _ = server;
+        using var __ = client;
+        var stream = new CoalescingStream(new RecordingStream(), server);
+        var large = new OutboundFrame(new byte[8 * 1024 * 1024], false, false);
+        var sending = stream.WriteFramesAsync([large], ct).AsTask();
+        Assert.False(sending.IsCompleted);
+        await stream.DisposeAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(TimeSpan.FromSeconds(60), ct));
+    }
+
+    private static async Task<(Socket Server, Socket Client)> SocketPairAsync(CancellationToken ct, bool smallBuffers = false)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (smallBuffers) client.ReceiveBufferSize = 4096;
+        await client.ConnectAsync(listener.LocalEndPoint!, ct);
+        var server = await listener.AcceptAsync(ct);
+        if (smallBuffers) server.SendBufferSize = 4096;
+        return (server, client);
+    }
+
+    internal sealed class RecordingStream(byte[]? readable = null) : WriteRecorderStream
+    {
+        private int _read;
+
         public List<byte[]> Writes { get; } = [];
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var rest = (readable ?? []).AsSpan(_read);
+            var n = Math.Min(rest.Length, buffer.Length);
+            rest[..n].CopyTo(buffer.Span);
+            _read += n;
+            return ValueTask.FromResult(n);
+        }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
