@@ -13,7 +13,7 @@ public sealed partial class SqlitePromptStore
         }
         finally
         {
-            _writes.CallerDone();
+            _writes.CallerDone(batch);
         }
     }
 

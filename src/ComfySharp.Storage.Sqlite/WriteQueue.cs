@@ -18,6 +18,7 @@ internal sealed class WriteQueue
 
     private readonly object _gate = new();
     private List<StoreOp> _pending = new(64);
+    private List<StoreOp>? _spare; // a caller's batch list, handed back by CallerDone for the next caller
     private Turn _turn;
     private bool _completed;
 
@@ -41,16 +42,19 @@ internal sealed class WriteQueue
             }
             _turn = Turn.Caller;
             var batch = _pending;
-            _pending = new List<StoreOp>(64);
+            _pending = _spare ?? new List<StoreOp>(64);
+            _spare = null;
             return batch;
         }
     }
 
-    /// <summary>After a caller ran its batch: writes that arrived meanwhile are the writer thread's.</summary>
-    public void CallerDone()
+    /// <summary>After a caller ran its batch: writes that arrived meanwhile are the writer thread's; the emptied list serves the next caller.</summary>
+    public void CallerDone(List<StoreOp> batch)
     {
+        batch.Clear();
         lock (_gate)
         {
+            _spare = batch;
             if (_pending.Count == 0)
             {
                 _turn = Turn.Nobody;
