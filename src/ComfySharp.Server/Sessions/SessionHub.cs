@@ -16,6 +16,9 @@ internal sealed partial class SessionHub : IExecutionEvents
     private readonly ConcurrentDictionary<string, ClientSession> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _runningLock = new();
     private readonly FanOutQueue _fanOuts = new();
+    // Broadcasts walk an array of the sessions, remade after sessions came or went (see Everyone).
+    private int _version;
+    private Everyone? _everyone;
     private ExecutionScope? _running;
     private string? _runningDisplayNode;
 
@@ -30,11 +33,15 @@ internal sealed partial class SessionHub : IExecutionEvents
             previous = old;
             return session;
         });
+        Interlocked.Increment(ref _version);
         previous?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection with the same clientId");
     }
 
     /// <summary>Unregisters a session only if it is still the current one for its sid (ComfyUI would drop the newer socket).</summary>
-    public void Remove(ClientSession session) => _sessions.TryRemove(new KeyValuePair<string, ClientSession>(session.Sid, session));
+    public void Remove(ClientSession session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, ClientSession>(session.Sid, session))) Interlocked.Increment(ref _version);
+    }
 
     /// <summary>The <c>executing</c> frame a reconnecting client of the running prompt gets (display id only, as ComfyUI sends it).</summary>
     public byte[]? ExecutingFor(string sid)
@@ -157,11 +164,30 @@ internal sealed partial class SessionHub : IExecutionEvents
     private void ToAll(OutboundFrame frame)
     {
         FanOut? fanOut = null;
-        // Enumerating the dictionary itself takes no lock (its Values property locks every bucket and copies).
-        foreach (var (_, session) in _sessions)
+        var sessions = Sessions();
+        foreach (var session in sessions)
         {
-            if (session.Enqueue(frame)) (fanOut ??= new FanOut(_sessions.Count)).Add(session);
+            if (session.Enqueue(frame)) (fanOut ??= new FanOut(sessions.Length)).Add(session);
         }
         if (fanOut is not null) _fanOuts.Run(fanOut);
     }
+
+    /// <summary>
+    /// Every registered session. The version is read before the dictionary is, and bumped after each change to it, so an
+    /// array made for a version holds every session registered before that version was reached: a session added before a
+    /// broadcast starts is always in it.
+    /// </summary>
+    private ClientSession[] Sessions()
+    {
+        var version = Volatile.Read(ref _version);
+        if (Volatile.Read(ref _everyone) is { } known && known.Version == version) return known.Sessions;
+        var sessions = new List<ClientSession>(_sessions.Count);
+        // Enumerating the dictionary itself takes no lock (its Values property locks every bucket and copies).
+        foreach (var (_, session) in _sessions) sessions.Add(session);
+        var everyone = new Everyone(version, [.. sessions]);
+        Volatile.Write(ref _everyone, everyone);
+        return everyone.Sessions;
+    }
+
+    private sealed record Everyone(int Version, ClientSession[] Sessions);
 }
