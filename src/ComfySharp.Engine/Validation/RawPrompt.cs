@@ -233,9 +233,11 @@ public sealed class RawPrompt
         // A node's inputs are read into Inputs, then kept in a chunk shared by many nodes: a long graph's nodes hold their
         // inputs for the whole prompt, and an array each was an object per node for every collection to trace and copy.
         // Chunks start small and double, so a thread that reads one small prompt does not clear 48 KB for it; later
-        // prompts fill the rest of the chunk (a chunk lives while any prompt with inputs in it does).
+        // prompts fill the rest of a small chunk (a chunk lives while any prompt with inputs in it does), and a large one
+        // is let go, so the threads that read prompts do not each hold 48 KB.
         private const int FirstChunkEntries = 16;
         private const int ChunkEntries = 2048; // 48 KB: below the large object heap
+        private const int KeptChunkEntries = 256; // 6 KB: a larger chunk is not kept by the thread for its next prompt
         private InputEntry[] _chunk = [];
         private int _chunkUsed;
 
@@ -243,6 +245,11 @@ public sealed class RawPrompt
 
         public void Start()
         {
+            if (_chunk.Length > KeptChunkEntries)
+            {
+                _chunk = [];
+                _chunkUsed = 0;
+            }
             if (_known.Count <= KeptNames) return;
             _known.Clear();
             _known.TrimExcess();
