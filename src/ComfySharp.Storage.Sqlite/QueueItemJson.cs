@@ -10,13 +10,18 @@ internal static class QueueItemJson
     /// <summary>The row's UTF-8 JSON, bound to SQLite as it is (no string in between).</summary>
     public static byte[] Write(QueueItem item)
     {
+        // Written around a one-byte stand-in for the prompt, then copied once into an array of its exact size with the
+        // prompt's bytes in the stand-in's place (as HistoryEntries does): written into the scratch, a long graph's prompt
+        // grew it through a large array per doubling, and the scratch, too large to keep, was dropped every time.
         using var scratch = ScratchJson.Start();
         var w = scratch.Writer;
         w.WriteStartObject();
         w.WriteNumber("number", item.Number);
         w.WriteString("prompt_id", item.PromptId);
         w.WritePropertyName("prompt");
-        w.WriteRawValue(item.PromptUtf8, skipInputValidation: true);
+        w.Flush();
+        var promptAt = (int)w.BytesCommitted;
+        w.WriteRawValue(PromptStandIn, skipInputValidation: true);
         w.WritePropertyName("extra_data");
         item.ExtraData.WriteTo(w);
         w.WriteStartArray("outputs");
@@ -28,7 +33,15 @@ internal static class QueueItemJson
             item.Sensitive.WriteTo(w);
         }
         w.WriteEndObject();
-        return scratch.Written.ToArray();
+        var written = scratch.Written;
+        var head = written[..promptAt];
+        var tail = written[(promptAt + PromptStandIn.Length)..];
+        var prompt = item.PromptUtf8;
+        var json = GC.AllocateUninitializedArray<byte>(head.Length + prompt.Length + tail.Length);
+        head.CopyTo(json);
+        prompt.CopyTo(json.AsSpan(head.Length));
+        tail.CopyTo(json.AsSpan(head.Length + prompt.Length));
+        return json;
     }
 
     public static QueueItem Read(ReadOnlySpan<byte> json, int attempts)
@@ -48,4 +61,6 @@ internal static class QueueItemJson
             o["sensitive"] is JsonObject s ? (JsonObject)s.DeepClone() : null,
             attempts);
     }
+
+    private static ReadOnlySpan<byte> PromptStandIn => "0"u8;
 }

@@ -61,6 +61,23 @@ public sealed class OutputCache
         }
     }
 
+    /// <summary>
+    /// Starts a prompt whose lookups (<see cref="TryGet"/>) mark what it uses: the executor looks every node up, so classic mode
+    /// then drops the rest (<see cref="DropUnused"/>) with no set of the prompt's keys to build and search.
+    /// </summary>
+    public void BeginLookups() => _generation++;
+
+    /// <summary>Classic mode: drops every entry the current prompt's lookups did not use.</summary>
+    public void DropUnused()
+    {
+        if (Mode != CacheMode.Classic) return;
+        // Removing while enumerating is allowed for Dictionary.
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.Generation != _generation) _entries.Remove(key);
+        }
+    }
+
     /// <summary>Ends a prompt: LRU mode evicts the least recently used entries beyond its capacity.</summary>
     public void EndPrompt()
     {

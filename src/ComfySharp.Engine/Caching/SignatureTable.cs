@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using ComfySharp.Engine.Execution;
 using ComfySharp.Engine.Graph;
 using ComfySharp.Engine.Nodes;
 
@@ -15,10 +16,10 @@ namespace ComfySharp.Engine.Caching;
 /// and slot. Node ids are otherwise left out, so identical subgraphs under different ids share results.
 /// Iterative and memoized: each node is hashed once, O(n) for the whole prompt.
 /// </summary>
-internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph, Dictionary<string, CacheKey> keys)
+internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph, RunTables tables)
 {
     public SignatureTable(NodeRegistry registry, DynamicPrompt graph)
-        : this(registry, graph, new Dictionary<string, CacheKey>(graph.Count, StringComparer.Ordinal))
+        : this(registry, graph, new RunTables())
     {
     }
 
@@ -29,70 +30,86 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
 
     private readonly NodeRegistry _registry = registry;
     private readonly DynamicPrompt _graph = graph;
-    private readonly Dictionary<string, CacheKey> _keys = keys; // empty; the run's (RunTables) or its own
-    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher, walk stack and input list per node
-    // were most of the table's cost on long chains.
+    // Keys live in the run's node slots (empty when the table starts); the walk's stack is the run's too.
+    private readonly RunTables _tables = tables;
+    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher and input list per node were most of
+    // the table's cost on long chains.
     private readonly XxHash128 _hasher = new();
-    private readonly HashSet<string> _onStack = new(StringComparer.Ordinal);
-    private readonly Stack<string> _stack = new();
     private readonly List<(string Name, int Index)> _order = [];
 
-    public IReadOnlyDictionary<string, CacheKey> Keys => _keys;
+    /// <summary>The ids of the nodes hashed so far, in that order (ComfyUI's cache key set).</summary>
+    public IEnumerable<string> HashedIds
+    {
+        get
+        {
+            foreach (var index in _tables.Hashed) yield return _graph.NodeAt(index).Id;
+        }
+    }
 
     public CacheKey Get(string nodeId)
     {
-        if (_keys.TryGetValue(nodeId, out var key)) return key;
-        Compute(nodeId);
-        return _keys[nodeId];
+        var index = _graph.IndexOf(nodeId);
+        if (index >= 0) return Get(index);
+        _hasher.Reset();
+        WriteString(_hasher, "\u0000missing:" + nodeId);
+        return new CacheKey(_hasher.GetCurrentHashAsUInt128());
     }
 
-    private void Compute(string rootId)
+    /// <summary>The signature of the node at <paramref name="index"/> in the graph.</summary>
+    internal CacheKey Get(int index)
     {
-        var onStack = _onStack;
-        var stack = _stack;
-        // Left over only after a throwing hook. Cleared here, not per call: clearing a set that once held a whole
-        // chain costs its capacity, every time. Ids leave the set as they are hashed instead.
-        if (onStack.Count > 0) onStack.Clear();
-        stack.Clear();
-        stack.Push(rootId);
+        _tables.EnsureNodes(_graph.Count);
+        if (!_tables[index].Has(NodeFlags.HasKey)) Compute(index);
+        return _tables[index].Key;
+    }
+
+    private void Compute(int root)
+    {
+        var stack = _tables.Walk;
+        // Left over only after a throwing hook: those nodes are not on a walk any more.
+        while (stack.Count > 0) _tables[stack.Pop()].Set(NodeFlags.OnStack, false);
+        stack.Push(root);
         while (stack.Count > 0)
         {
-            var id = stack.Peek();
-            if (_keys.ContainsKey(id))
+            var index = stack.Peek();
+            ref var slot = ref _tables[index];
+            if (slot.Has(NodeFlags.HasKey))
             {
                 stack.Pop();
                 continue;
             }
             var pushed = false;
-            if (onStack.Add(id) && _graph.TryGetNode(id, out var node))
+            if (!slot.Has(NodeFlags.OnStack))
             {
-                var inputs = node.Inputs;
+                slot.Set(NodeFlags.OnStack, true);
+                var inputs = _graph.NodeAt(index).Inputs;
                 for (var i = 0; i < inputs.Count; i++)
                 {
-                    if (inputs.TryGetLinkAt(i, out var link) && !_keys.ContainsKey(link.NodeId) && _graph.HasNode(link.NodeId) &&
-                        !onStack.Contains(link.NodeId))
-                    {
-                        stack.Push(link.NodeId);
-                        pushed = true;
-                    }
+                    if (!inputs.TryGetLinkAt(i, out var link)) continue;
+                    var source = _graph.IndexOf(link.NodeId);
+                    // A link to a node on the walk is a cycle: left unhashed (such prompts fail at run time anyway).
+                    if (source < 0 || _tables[source].Has(NodeFlags.HasKey) || _tables[source].Has(NodeFlags.OnStack)) continue;
+                    stack.Push(source);
+                    pushed = true;
                 }
             }
             if (pushed) continue;
             stack.Pop();
-            onStack.Remove(id);
-            _keys[id] = Hash(id);
+            var key = Hash(index);
+            ref var done = ref _tables[index];
+            done.Key = key;
+            done.Set(NodeFlags.OnStack, false);
+            done.Set(NodeFlags.HasKey, true);
+            _tables.Hashed.Add(index);
         }
     }
 
-    private CacheKey Hash(string id)
+    private CacheKey Hash(int index)
     {
         var hasher = _hasher;
         hasher.Reset();
-        if (!_graph.TryGetNode(id, out var node))
-        {
-            WriteString(hasher, "\u0000missing:" + id);
-            return new CacheKey(hasher.GetCurrentHashAsUInt128());
-        }
+        var node = _graph.NodeAt(index);
+        var id = node.Id;
         WriteString(hasher, node.ClassType);
         _registry.TryGet(node.ClassType, out var definition);
         if (definition?.Fingerprint is { } fingerprint)
@@ -110,21 +127,22 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
         var inputs = node.Inputs;
         for (var i = 0; i < inputs.Count; i++) order.Add((inputs.NameAt(i), i));
         CollectionsMarshal.AsSpan(order).Sort(ByName);
-        foreach (var (name, index) in order)
+        foreach (var (name, at) in order)
         {
             WriteString(hasher, name);
-            if (inputs.TryGetLinkAt(index, out var link))
+            if (inputs.TryGetLinkAt(at, out var link))
             {
                 buffer[0] = 0xF0;
                 // A link to a node on a cycle has no signature yet; such prompts fail at run time anyway.
-                var source = _keys.TryGetValue(link.NodeId, out var k) ? k.Value : UInt128.Zero;
+                var from = _graph.IndexOf(link.NodeId);
+                var source = from >= 0 && _tables[from].Has(NodeFlags.HasKey) ? _tables[from].Key.Value : UInt128.Zero;
                 BinaryPrimitives.WriteUInt128LittleEndian(buffer[1..], source);
                 BinaryPrimitives.WriteInt32LittleEndian(buffer[17..], link.OutputIndex);
                 hasher.Append(buffer);
             }
             else
             {
-                WriteConstant(hasher, inputs.ConstantAt(index));
+                WriteConstant(hasher, inputs.ConstantAt(at));
             }
         }
         return new CacheKey(hasher.GetCurrentHashAsUInt128());

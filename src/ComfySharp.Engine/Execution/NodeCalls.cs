@@ -4,8 +4,10 @@ using ComfySharp.Engine.Nodes;
 namespace ComfySharp.Engine.Execution;
 
 /// <summary>One node's invocation: the gathered input lists and the per-call arguments built from them.</summary>
-internal readonly struct NodeCalls(PromptNode node, NodeDefinition definition, GatheredInputs inputs)
+internal readonly struct NodeCalls(int index, PromptNode node, NodeDefinition definition, GatheredInputs inputs)
 {
+    /// <summary>The node's index in the graph.</summary>
+    public int Index { get; } = index;
     public PromptNode Node { get; } = node;
     public NodeDefinition Definition { get; } = definition;
     public GatheredInputs Inputs { get; } = inputs;

@@ -107,7 +107,7 @@ internal sealed partial class RunState
     {
         var ids = new JsonArray();
         if (_cache.Mode == Caching.CacheMode.None) return ids;
-        foreach (var id in _signatures.Keys.Keys) ids.Add(id);
+        foreach (var id in _signatures.HashedIds) ids.Add(id);
         return ids;
     }
 

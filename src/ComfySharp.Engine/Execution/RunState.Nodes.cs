@@ -8,31 +8,33 @@ namespace ComfySharp.Engine.Execution;
 internal sealed partial class RunState
 {
     /// <summary>Runs or re-stages one ready node. Returns a failure, or null when it succeeded, went pending or is in flight.</summary>
-    private async ValueTask<NodeFailure?> StartNodeAsync(string id)
+    private async ValueTask<NodeFailure?> StartNodeAsync(int index)
     {
-        var node = _graph.GetNode(id);
+        var node = _graph.NodeAt(index);
+        var id = node.Id;
         if (!_registry.TryGet(node.ClassType, out var definition))
         {
             return new NodeFailure(id, new InvalidOperationException($"Node class '{node.ClassType}' does not exist."), null);
         }
 
-        if (_results.TryGetValue(id, out var cached))
+        if (HasResult(index))
         {
             // A cached output node is staged again only to report its UI (protocol.md §6.6). Unlike ComfyUI v0.26 we
             // record it in history even without a client id, so a fully cached prompt still shows its outputs.
-            _events.Executed(_scope, id, _graph.GetDisplayNodeId(id), cached.Ui);
-            if (cached.Ui is { Count: > 0 }) RecordUi(id, cached.Ui);
-            FinishNode(id);
+            var cachedUi = _tables[index].Result.Ui;
+            _events.Executed(_scope, id, _graph.GetDisplayNodeId(id), cachedUi);
+            if (cachedUi is { Count: > 0 }) RecordUi(id, cachedUi);
+            FinishNode(index, id);
             return null;
         }
 
-        if (_pendingSubgraphs.Remove(id, out var expanded))
+        if (_pendingSubgraphs.Count > 0 && _pendingSubgraphs.Remove(id, out var expanded))
         {
-            return StoreMerged(id, definition, expanded, resolveLinks: true);
+            return StoreMerged(index, id, definition, expanded, resolveLinks: true);
         }
 
         var inputs = GatherInputs(node, definition);
-        var calls = new NodeCalls(node, definition, inputs);
+        var calls = new NodeCalls(index, node, definition, inputs);
         _progress.Start(id);
         _events.Executing(_scope, id, _graph.GetDisplayNodeId(id));
 
@@ -112,6 +114,7 @@ internal sealed partial class RunState
     private async ValueTask<bool> RequestLazyInputsAsync(NodeCalls calls, CallArgs args)
     {
         var id = calls.Node.Id;
+        var index = calls.Index;
         var added = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -121,13 +124,14 @@ internal sealed partial class RunState
             {
                 var inputs = calls.Node.Inputs;
                 var at = inputs.IndexOf(name);
-                if (at < 0 || !inputs.TryGetLinkAt(at, out var link) || _results.ContainsKey(link.NodeId)) continue;
-                if (!_graph.HasNode(link.NodeId)) continue;
-                _list.AddStrongLink(link.NodeId, id);
+                if (at < 0 || !inputs.TryGetLinkAt(at, out var link)) continue;
+                var source = _graph.IndexOf(link.NodeId);
+                if (source < 0 || HasResult(source)) continue;
+                _list.AddStrongLink(source, index);
                 added = true;
             }
         }
-        if (added) _list.Requeue(id);
+        if (added) _list.Requeue(index);
         return added;
     }
 
@@ -135,6 +139,7 @@ internal sealed partial class RunState
     private NodeFailure? Complete(NodeCalls calls, CallOutcome[] outcomes)
     {
         var id = calls.Node.Id;
+        var index = calls.Index;
         foreach (var outcome in outcomes)
         {
             if (outcome.Error is null) continue;
@@ -144,7 +149,7 @@ internal sealed partial class RunState
 
         var expands = false;
         foreach (var outcome in outcomes) expands |= outcome.Output?.Expansion is not null;
-        if (!expands) return StoreMerged(id, calls.Definition, outcomes, resolveLinks: false);
+        if (!expands) return StoreMerged(index, id, calls.Definition, outcomes, resolveLinks: false);
 
         foreach (var outcome in outcomes)
         {
@@ -159,21 +164,22 @@ internal sealed partial class RunState
                 _graph.AddEphemeral(new PromptNode(newId, spec.ClassType, InputDictionary.From(spec.Inputs)), id,
                     spec.OverrideDisplayId);
             }
+            _tables.EnsureNodes(_graph.Count);
             foreach (var (newId, spec) in expansion.Nodes)
             {
-                if (_registry.TryGet(spec.ClassType, out var d) && d.Schema.OutputNode) _list.AddNode(newId);
+                if (_registry.TryGet(spec.ClassType, out var d) && d.Schema.OutputNode) _list.AddNode(_graph.IndexOf(newId));
             }
             foreach (var result in expansion.Results)
             {
-                if (result is NodeLink link) _list.AddStrongLink(link.NodeId, id);
+                if (result is NodeLink link) _list.AddStrongLink(_graph.IndexOf(link.NodeId), index);
             }
         }
         _pendingSubgraphs[id] = ReferenceEquals(outcomes, _oneOutcome) ? [outcomes[0]] : outcomes;
-        _list.Requeue(id);
+        _list.Requeue(index);
         return null;
     }
 
-    private NodeFailure? StoreMerged(string id, NodeDefinition definition, CallOutcome[] outcomes, bool resolveLinks)
+    private NodeFailure? StoreMerged(int index, string id, NodeDefinition definition, CallOutcome[] outcomes, bool resolveLinks)
     {
         var slots = definition.Schema.Outputs;
         if (outcomes.Length == 1 && !resolveLinks)
@@ -184,7 +190,7 @@ internal sealed partial class RunState
             if (slots.Count == 1)
             {
                 var first = only.Blocker ?? (only.Output!.Values.Length > 0 ? only.Output.Values[0] : null);
-                if (!slots[0].IsList || first is not IReadOnlyList<object?>) return Store(id, CachedResult.OneValue(first, onlyUi));
+                if (!slots[0].IsList || first is not IReadOnlyList<object?>) return Store(index, id, CachedResult.OneValue(first, onlyUi));
             }
             var merged = new IReadOnlyList<object?>[slots.Count];
             for (var s = 0; s < slots.Count; s++)
@@ -198,7 +204,7 @@ internal sealed partial class RunState
                 var value = s < values.Length ? values[s] : null;
                 merged[s] = slots[s].IsList && value is IReadOnlyList<object?> many ? new List<object?>(many) : new object?[] { value };
             }
-            return Store(id, new CachedResult(merged, onlyUi));
+            return Store(index, id, new CachedResult(merged, onlyUi));
         }
 
         var lists = new List<object?>[slots.Count];
@@ -217,10 +223,12 @@ internal sealed partial class RunState
                 var value = s < values.Length ? values[s] : null;
                 if (resolveLinks && outcome.Output.Expansion is not null && value is NodeLink link)
                 {
-                    if (!_results.TryGetValue(link.NodeId, out var source) || link.OutputIndex >= source.SlotCount)
+                    var from = _graph.IndexOf(link.NodeId);
+                    if (!HasResult(from) || link.OutputIndex >= _tables[from].Result.SlotCount)
                     {
                         return new NodeFailure(id, new InvalidOperationException($"Expansion result link {link} of node '{id}' has no value."), null);
                     }
+                    var source = _tables[from].Result;
                     if (source.TryGetOnly(out var only)) lists[s].Add(only);
                     else lists[s].AddRange(source.Outputs[link.OutputIndex]);
                 }
@@ -237,28 +245,30 @@ internal sealed partial class RunState
         }
         var all = new IReadOnlyList<object?>[slots.Count];
         for (var s = 0; s < slots.Count; s++) all[s] = lists[s];
-        return Store(id, new CachedResult(all, ui));
+        return Store(index, id, new CachedResult(all, ui));
     }
 
-    private NodeFailure? Store(string id, CachedResult result)
+    private NodeFailure? Store(int index, string id, CachedResult result)
     {
         var ui = result.Ui;
-        _results[id] = result;
-        _cache.Set(_signatures.Get(id), result);
+        ref var slot = ref _tables[index];
+        slot.Result = result;
+        slot.Set(NodeFlags.HasResult, true);
+        _cache.Set(_signatures.Get(index), result);
         if (ui is { Count: > 0 })
         {
             _events.Executed(_scope, id, _graph.GetDisplayNodeId(id), ui);
             RecordUi(id, ui);
         }
-        FinishNode(id);
+        FinishNode(index, id);
         return null;
     }
 
-    private void FinishNode(string id)
+    private void FinishNode(int index, string id)
     {
         _progress.Finish(id);
         _executed.Add(id);
-        _list.Complete(id);
+        _list.Complete(index);
     }
 
     private void RecordUi(string id, JsonObject ui)
@@ -308,8 +318,9 @@ internal sealed partial class RunState
                 {
                     inputs.AddConstant(name, link);
                 }
-                else if (_results.TryGetValue(link.NodeId, out var source) && link.OutputIndex < source.SlotCount)
+                else if (_graph.IndexOf(link.NodeId) is var from && HasResult(from) && link.OutputIndex < _tables[from].Result.SlotCount)
                 {
+                    var source = _tables[from].Result;
                     // A one-value output is gathered as its value: a list of one, as a constant is.
                     if (source.TryGetOnly(out var only)) inputs.AddConstant(name, only);
                     else inputs.AddList(name, source.Outputs[link.OutputIndex]);

@@ -21,8 +21,8 @@ internal sealed partial class RunState
     private readonly SignatureTable _signatures;
     private readonly ProgressRegistry _progress;
     private readonly ExecutionList _list;
+    // What the run knows per node, at the node's index in the graph: result, signature, staging.
     private readonly RunTables _tables;
-    private readonly Dictionary<string, CachedResult> _results;
     private readonly Dictionary<string, CallOutcome[]> _pendingSubgraphs = new(StringComparer.Ordinal);
     private readonly Dictionary<Task<CallOutcome[]>, NodeCalls> _inflight = [];
     private readonly List<string> _executed;
@@ -52,11 +52,10 @@ internal sealed partial class RunState
         // executor's from one prompt to the next; the progress table is not, as node tasks left behind may still report to it.
         _tables = tables;
         tables.Reserve(_graph.Count);
-        _results = tables.Results;
         _executed = tables.Executed;
-        _signatures = new SignatureTable(registry, _graph, tables.Keys);
+        _signatures = new SignatureTable(registry, _graph, tables);
         _progress = new ProgressRegistry(scope, _graph, events, time);
-        _list = new ExecutionList(_graph, registry, _results.ContainsKey, tables.Staged);
+        _list = new ExecutionList(_graph, registry, tables);
     }
 
     public async Task<ExecutionOutcome> RunAsync(IReadOnlyList<string> outputs)
@@ -74,7 +73,12 @@ internal sealed partial class RunState
             AddMessage("execution_cached", new JsonObject { ["nodes"] = cachedJson, ["prompt_id"] = _scope.PromptId, ["timestamp"] = cachedAt });
             _events.ExecutionCached(_scope, cached, cachedAt);
 
-            foreach (var output in outputs) _list.AddNode(output);
+            foreach (var output in outputs)
+            {
+                // Outputs are nodes of the prompt (validation checked them); an unknown id would stage nothing.
+                var index = _graph.IndexOf(output);
+                if (index >= 0) _list.AddNode(index);
+            }
             return await LoopAsync().ConfigureAwait(false);
         }
         finally
@@ -90,11 +94,11 @@ internal sealed partial class RunState
         {
             while (true)
             {
-                while (_list.TryTakeReady(out var id))
+                while (_list.TryTakeReady(out var index))
                 {
                     _interrupt.ThrowIfCancellationRequested();
-                    _currentNode = id;
-                    var failure = await StartNodeAsync(id).ConfigureAwait(false);
+                    _currentNode = _graph.NodeAt(index).Id;
+                    var failure = await StartNodeAsync(index).ConfigureAwait(false);
                     if (failure is not null) return Fail(failure);
                 }
                 if (_inflight.Count > 0)
@@ -121,26 +125,29 @@ internal sealed partial class RunState
         return new ExecutionOutcome(ExecutionStatus.Success, _messages, _uiOutputs, _meta);
     }
 
-    /// <summary>Computes every node's signature, lets the cache drop what this prompt does not use, and loads hits.</summary>
+    /// <summary>Computes every node's signature, loads the cache's hits, and lets the cache drop what this prompt does not use.</summary>
     // Once per prompt over every node: compiled optimized at once (see RawPrompt.TryRead).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<string> PrimeFromCache()
     {
-        var ids = _graph.OriginalNodeIds;
-        var used = _tables.Used;
-        foreach (var id in ids) used.Add(_signatures.Get(id));
-        _cache.BeginPrompt(used);
+        // The lookups mark what the prompt uses (every node's signature is looked up), so no set of them is built.
+        _cache.BeginLookups();
         var cached = new List<string>();
-        foreach (var id in ids)
+        for (var i = 0; i < _graph.OriginalCount; i++)
         {
-            if (_cache.TryGet(_signatures.Get(id), out var result))
+            if (_cache.TryGet(_signatures.Get(i), out var result))
             {
-                _results[id] = result;
-                cached.Add(id);
+                ref var slot = ref _tables[i];
+                slot.Result = result;
+                slot.Set(NodeFlags.HasResult, true);
+                cached.Add(_graph.NodeAt(i).Id);
             }
         }
+        _cache.DropUnused();
         return cached;
     }
+
+    private bool HasResult(int index) => index >= 0 && _tables[index].Has(NodeFlags.HasResult);
 
     private async Task DrainInflightAsync()
     {

@@ -1,45 +1,57 @@
-using ComfySharp.Engine.Caching;
-
 namespace ComfySharp.Engine.Execution;
 
 /// <summary>
-/// The tables a run keeps by node, which only the run loop touches: the executor hands them from one prompt to the next,
-/// emptied. Sized for a long graph, each was a large-object array per prompt (a 10,000-node prompt allocated and the GC
-/// cleared about 1.5 MB of them every time). Tables grown past <see cref="MaxKeptNodes"/> are not kept.
+/// What a run keeps per node (<see cref="NodeSlot"/>, by the node's index in the graph) and its scratch, which only the run loop
+/// touches: the executor hands them from one prompt to the next, emptied. Per-node tables keyed by id were a string hash per
+/// lookup, dozens per node, and large-object arrays per prompt (a 10,000-node prompt allocated about 1.5 MB of them every
+/// time). Tables grown past <see cref="MaxKeptNodes"/> are not kept.
 /// </summary>
 internal sealed class RunTables
 {
     private const int MaxKeptNodes = 1 << 16;
 
-    public Dictionary<string, CachedResult> Results { get; } = new(StringComparer.Ordinal);
+    private NodeSlot[] _slots = [];
+    private int _inUse;
 
+    /// <summary>The ids of the executed nodes, in order.</summary>
     public List<string> Executed { get; } = [];
 
-    public Dictionary<string, CacheKey> Keys { get; } = new(StringComparer.Ordinal);
+    /// <summary>Nodes whose signature was computed, in that order (ComfyUI's cache key set, for <c>current_outputs</c>).</summary>
+    public List<int> Hashed { get; } = [];
 
-    public HashSet<CacheKey> Used { get; } = [];
+    /// <summary>Scratch of the signature walk.</summary>
+    public Stack<int> Walk { get; } = new();
 
-    public Dictionary<string, ExecutionList.Staged> Staged { get; } = new(StringComparer.Ordinal);
+    /// <summary>Staged nodes nothing blocks, in the order they became ready.</summary>
+    public Queue<int> Ready { get; } = new();
+
+    public ref NodeSlot this[int index] => ref _slots[index];
+
+    /// <summary>Slots for <paramref name="nodes"/> nodes (the graph grows with expansions). Refs to slots taken before do not survive it.</summary>
+    public void EnsureNodes(int nodes)
+    {
+        if (nodes > _slots.Length) Array.Resize(ref _slots, Math.Max(nodes, _slots.Length * 2));
+        _inUse = Math.Max(_inUse, nodes);
+    }
 
     /// <summary>Makes room for a prompt of <paramref name="nodes"/> nodes at once (growing as nodes arrive copies the tables).</summary>
     public void Reserve(int nodes)
     {
-        Results.EnsureCapacity(nodes);
+        EnsureNodes(nodes);
         Executed.EnsureCapacity(nodes);
-        Keys.EnsureCapacity(nodes);
-        Used.EnsureCapacity(nodes);
-        Staged.EnsureCapacity(nodes);
+        Hashed.EnsureCapacity(nodes);
     }
 
     /// <summary>Empties the tables for the next prompt; false when they grew too large to keep.</summary>
     public bool TryClear()
     {
-        if (Results.Count > MaxKeptNodes || Keys.Count > MaxKeptNodes || Staged.Count > MaxKeptNodes) return false;
-        Results.Clear();
+        if (_slots.Length > MaxKeptNodes) return false;
+        Array.Clear(_slots, 0, _inUse);
+        _inUse = 0;
         Executed.Clear();
-        Keys.Clear();
-        Used.Clear();
-        Staged.Clear();
+        Hashed.Clear();
+        Walk.Clear();
+        Ready.Clear();
         return true;
     }
 }

@@ -15,7 +15,7 @@ public sealed class NodeCallsTests
         Registry.TryGet(classType, out var definition);
         var inputs = new GatheredInputs();
         gather(inputs);
-        return new NodeCalls(new PromptNode("1", classType, InputDictionary.Empty), definition, inputs);
+        return new NodeCalls(0, new PromptNode("1", classType, InputDictionary.Empty), definition, inputs);
     }
 
     [Fact]
