@@ -32,10 +32,10 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
     private readonly DynamicPrompt _graph = graph;
     // Keys live in the run's node slots (empty when the table starts); the walk's stack is the run's too.
     private readonly RunTables _tables = tables;
-    // Scratch reused across nodes: one prompt hashes every node, and a fresh hasher and input list per node were most of
-    // the table's cost on long chains.
-    private readonly XxHash128 _hasher = new();
-    private readonly List<(string Name, int Index)> _order = [];
+    // Scratch reused across nodes and prompts (the run's): one prompt hashes every node, and a fresh hasher and input list
+    // per node were most of the table's cost on long chains.
+    private readonly XxHash128 _hasher = tables.Hasher;
+    private readonly List<(string Name, int Index)> _order = tables.InputOrder;
 
     /// <summary>The ids of the nodes hashed so far, in that order (ComfyUI's cache key set).</summary>
     public IEnumerable<string> HashedIds

@@ -15,7 +15,18 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
     private readonly Lock _lock = new();
     private readonly Queue<Held> _held = new();
 
-    private readonly record struct Held(Task? Barrier, Action<IExecutionEvents> Raise);
+    private readonly record struct Held(Task? Barrier, HeldEvent Event);
+
+    /// <summary>An event waiting behind a barrier: one object holding the arguments and the static raise delegate.</summary>
+    private abstract class HeldEvent
+    {
+        public abstract void Raise(IExecutionEvents events);
+    }
+
+    private sealed class HeldEvent<TState>(TState state, Action<IExecutionEvents, TState> raise) : HeldEvent
+    {
+        public override void Raise(IExecutionEvents events) => raise(events, state);
+    }
 
     /// <summary>Raises <paramref name="then"/>'s events once <paramref name="barrier"/> completes (whether or not it failed); later events wait for them.</summary>
     public void After(Task barrier, Action<IExecutionEvents> then)
@@ -27,7 +38,7 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
                 then(inner);
                 return;
             }
-            _held.Enqueue(new Held(barrier, then));
+            _held.Enqueue(new Held(barrier, new HeldEvent<Action<IExecutionEvents>>(then, static (e, t) => t(e))));
         }
         barrier.ContinueWith(static (_, state) => ((OrderedEvents)state!).Release(), this, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -41,7 +52,7 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
             {
                 if (next.Barrier is { IsCompleted: false }) return;
                 _held.Dequeue();
-                next.Raise(inner);
+                next.Event.Raise(inner);
             }
         }
     }
@@ -58,7 +69,7 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
         }
     }
 
-    private void Hold<TState>(TState state, Action<IExecutionEvents, TState> raise) => _held.Enqueue(new Held(null, e => raise(e, state)));
+    private void Hold<TState>(TState state, Action<IExecutionEvents, TState> raise) => _held.Enqueue(new Held(null, new HeldEvent<TState>(state, raise)));
 
     public void QueueChanged(int queueRemaining) => Raise(queueRemaining, static (e, s) => e.QueueChanged(s));
 
@@ -84,12 +95,11 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
         }
     }
 
-    // Apart from ProgressState: a lambda's captures are allocated where the method starts, so inline they cost every event.
     private void HoldProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
     {
         var copy = new NodeProgress[nodes.Count];
         for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
-        _held.Enqueue(new Held(null, e => e.ProgressState(scope, copy)));
+        Hold((scope, copy), static (e, s) => e.ProgressState(s.scope, s.copy));
     }
 
     public void ProgressText(ExecutionScope scope, string nodeId, string text) =>

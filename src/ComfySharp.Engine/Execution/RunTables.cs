@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+
 namespace ComfySharp.Engine.Execution;
 
 /// <summary>
@@ -21,6 +23,12 @@ internal sealed class RunTables
 
     /// <summary>Scratch of the signature walk.</summary>
     public Stack<int> Walk { get; } = new();
+
+    /// <summary>The signature walk's hasher (reset for every node; about 600 bytes to make anew per prompt).</summary>
+    public XxHash128 Hasher { get; } = new();
+
+    /// <summary>Scratch of the signature walk: a node's inputs in name order.</summary>
+    public List<(string Name, int Index)> InputOrder { get; } = [];
 
     /// <summary>Staged nodes nothing blocks, in the order they became ready.</summary>
     public Queue<int> Ready { get; } = new();
