@@ -39,7 +39,9 @@ internal static class WebSocketHandshake
         headers.Connection = "Upgrade";
         headers.Upgrade = "websocket";
         headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
-        var connection = new CoalescingStream(await upgrade.UpgradeAsync(), context.Features.Get<IConnectionSocketFeature>()?.Socket);
+        // The socket itself only when the bytes go to it as they are (no TLS layer between the stream and the socket).
+        var raw = context.Features.Get<ITlsConnectionFeature>() is null ? context.Features.Get<IConnectionSocketFeature>()?.Socket : null;
+        var connection = new CoalescingStream(await upgrade.UpgradeAsync(), raw);
         var socket = WebSocket.CreateFromStream(connection, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = KeepAliveInterval });
         return (socket, connection);
     }
