@@ -19,9 +19,7 @@ internal static class QueueItemJson
         w.WriteNumber("number", item.Number);
         w.WriteString("prompt_id", item.PromptId);
         w.WritePropertyName("prompt");
-        w.Flush();
-        var promptAt = (int)w.BytesCommitted;
-        w.WriteRawValue(PromptStandIn, skipInputValidation: true);
+        var promptAt = scratch.WriteStandIn();
         w.WritePropertyName("extra_data");
         item.ExtraData.WriteTo(w);
         w.WriteStartArray("outputs");
@@ -33,15 +31,7 @@ internal static class QueueItemJson
             item.Sensitive.WriteTo(w);
         }
         w.WriteEndObject();
-        var written = scratch.Written;
-        var head = written[..promptAt];
-        var tail = written[(promptAt + PromptStandIn.Length)..];
-        var prompt = item.PromptUtf8;
-        var json = GC.AllocateUninitializedArray<byte>(head.Length + prompt.Length + tail.Length);
-        head.CopyTo(json);
-        prompt.CopyTo(json.AsSpan(head.Length));
-        tail.CopyTo(json.AsSpan(head.Length + prompt.Length));
-        return json;
+        return scratch.ToArray(promptAt, item.PromptUtf8);
     }
 
     public static QueueItem Read(ReadOnlySpan<byte> json, int attempts)
@@ -61,6 +51,4 @@ internal static class QueueItemJson
             o["sensitive"] is JsonObject s ? (JsonObject)s.DeepClone() : null,
             attempts);
     }
-
-    private static ReadOnlySpan<byte> PromptStandIn => "0"u8;
 }

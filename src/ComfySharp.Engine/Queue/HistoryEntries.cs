@@ -31,9 +31,7 @@ public static class HistoryEntries
         if (item.Number == Math.Floor(item.Number) && Math.Abs(item.Number) < 1e15) w.WriteNumberValue((long)item.Number);
         else w.WriteNumberValue(item.Number);
         w.WriteStringValue(item.PromptId);
-        w.Flush();
-        var promptAt = w.BytesCommitted + 1; // past the comma the stand-in brings
-        w.WriteRawValue(PromptStandIn, skipInputValidation: true);
+        var promptAt = scratch.WriteStandIn();
         item.ExtraData.WriteTo(w);
         w.WriteStartArray();
         foreach (var o in item.OutputsToExecute) w.WriteStringValue(o);
@@ -50,16 +48,7 @@ public static class HistoryEntries
         w.WritePropertyName("meta");
         outcome.Meta.WriteTo(w);
         w.WriteEndObject();
-        var written = scratch.Written;
-        var head = written[..(int)promptAt];
-        var tail = written[((int)promptAt + PromptStandIn.Length)..];
-        var prompt = item.PromptUtf8;
-        var json = GC.AllocateUninitializedArray<byte>(head.Length + prompt.Length + tail.Length);
-        head.CopyTo(json);
-        prompt.CopyTo(json.AsSpan(head.Length));
-        tail.CopyTo(json.AsSpan(head.Length + prompt.Length));
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), json);
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            scratch.ToArray(promptAt, item.PromptUtf8));
     }
-
-    private static ReadOnlySpan<byte> PromptStandIn => "0"u8;
 }

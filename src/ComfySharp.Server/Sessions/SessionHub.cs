@@ -181,10 +181,8 @@ internal sealed partial class SessionHub : IExecutionEvents
     {
         var version = Volatile.Read(ref _version);
         if (Volatile.Read(ref _everyone) is { } known && known.Version == version) return known.Sessions;
-        var sessions = new List<ClientSession>(_sessions.Count);
-        // Enumerating the dictionary itself takes no lock (its Values property locks every bucket and copies).
-        foreach (var (_, session) in _sessions) sessions.Add(session);
-        var everyone = new Everyone(version, [.. sessions]);
+        // Made only after sessions came or went: the copy under every bucket's lock is no cost per broadcast.
+        var everyone = new Everyone(version, [.. _sessions.Values]);
         Volatile.Write(ref _everyone, everyone);
         return everyone.Sessions;
     }
