@@ -46,6 +46,19 @@ internal sealed class CoalescingStream(Stream inner, Socket? socket = null) : St
             }
             foreach (var frame in frames)
             {
+                if (frame.Deferred is { } later)
+                {
+                    if (AppendLater(later) is { } large)
+                    {
+                        await SendBufferedAsync(ct).ConfigureAwait(false);
+                        await SendAsync(large, ct).ConfigureAwait(false);
+                    }
+                    else if (_length >= FlushThreshold)
+                    {
+                        await SendBufferedAsync(ct).ConfigureAwait(false);
+                    }
+                    continue;
+                }
                 var payload = frame.Payload;
                 var size = WebSocketHeader.LengthFor(payload.Length) + payload.Length;
                 if (_length > 0 && _length + size > FlushThreshold) await SendBufferedAsync(ct).ConfigureAwait(false);
@@ -111,17 +124,36 @@ internal sealed class CoalescingStream(Stream inner, Socket? socket = null) : St
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>
+    /// Serializes a deferred event after what is buffered, header first; one larger than <see cref="FlushThreshold"/> is
+    /// returned as a whole frame of its own instead, to be sent after the buffer.
+    /// </summary>
+    private byte[]? AppendLater(LaterEvent later)
+    {
+        var json = later.Json();
+        var size = WebSocketHeader.LengthFor(json.Length) + json.Length;
+        if (size > FlushThreshold) return EventFrames.Frame(json);
+        Reserve(size);
+        _length += WebSocketHeader.Write(_buffer.AsSpan(_length), json.Length, isText: true);
+        json.CopyTo(_buffer.AsSpan(_length));
+        _length += json.Length;
+        return null;
+    }
+
+    private void Reserve(int size)
+    {
+        var needed = _length + size;
+        if (needed <= _buffer.Length) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, needed));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+
     /// <summary>Appends the frame, header first if it has none; the buffer grows to fit.</summary>
     private void Append(OutboundFrame frame, ReadOnlyMemory<byte> payload)
     {
-        var needed = _length + WebSocketHeader.MaxLength + frame.Data.Length;
-        if (needed > _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, needed));
-            _buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
+        Reserve(WebSocketHeader.MaxLength + frame.Data.Length);
         if (frame.Framed)
         {
             frame.Data.Span.CopyTo(_buffer.AsSpan(_length));

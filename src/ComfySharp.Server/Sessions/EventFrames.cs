@@ -48,14 +48,20 @@ internal static class EventFrames
             w.WriteNumber("timestamp", s.timestamp);
         });
 
-    public static byte[] Executing(string? node, string? displayNode, string? promptId) =>
-        PlainExecuting(node, displayNode, promptId) ?? Write("executing", (node, displayNode, promptId), static (w, s) =>
+    public static byte[] Executing(string? node, string? displayNode, string? promptId) => Frame(ExecutingJson(node, displayNode, promptId));
+
+    /// <summary>The <c>executing</c> message without a frame, in this thread's scratch (valid until its next event).</summary>
+    public static ReadOnlySpan<byte> ExecutingJson(string? node, string? displayNode, string? promptId)
+    {
+        if (TryPlainExecuting(node, displayNode, promptId, out var plain)) return plain;
+        return WriteJson("executing", (node, displayNode, promptId), static (w, s) =>
         {
             if (s.node is null) w.WriteNull("node");
             else w.WriteString("node", s.node);
             if (s.displayNode is not null) w.WriteString("display_node", s.displayNode);
             if (s.promptId is not null) w.WriteString("prompt_id", s.promptId);
         });
+    }
 
     public static byte[] Progress(string promptId, string node, double value, double max) =>
         Write("progress", (promptId, node, value, max), static (w, s) =>
@@ -66,8 +72,13 @@ internal static class EventFrames
             w.WriteString("node", s.node);
         });
 
-    public static byte[] ProgressState(string promptId, IReadOnlyList<NodeProgress> nodes) =>
-        PlainProgressState(promptId, nodes) ?? Write("progress_state", (promptId, nodes), static (w, s) =>
+    public static byte[] ProgressState(string promptId, IReadOnlyList<NodeProgress> nodes) => Frame(ProgressStateJson(promptId, nodes));
+
+    /// <summary>The <c>progress_state</c> message without a frame, in this thread's scratch (valid until its next event).</summary>
+    public static ReadOnlySpan<byte> ProgressStateJson(string promptId, IReadOnlyList<NodeProgress> nodes)
+    {
+        if (TryPlainProgressState(promptId, nodes, out var plain)) return plain;
+        return WriteJson("progress_state", (promptId, nodes), static (w, s) =>
         {
             w.WriteString("prompt_id", s.promptId);
             w.WriteStartObject("nodes");
@@ -88,6 +99,7 @@ internal static class EventFrames
             }
             w.WriteEndObject();
         });
+    }
 
     public static byte[] Executed(string promptId, string node, string displayNode, JsonObject? output) =>
         Write("executed", (promptId, node, displayNode, output), static (w, s) =>
@@ -114,9 +126,10 @@ internal static class EventFrames
     // they are written from literal pieces instead of through the JSON writer, whose per-property escaping checks, UTF-16
     // transcoding and double formatting were most of a frame's cost; the bytes are the writer's (EventFramesTests).
 
-    private static byte[]? PlainExecuting(string? node, string? displayNode, string? promptId)
+    private static bool TryPlainExecuting(string? node, string? displayNode, string? promptId, out ReadOnlySpan<byte> json)
     {
-        if (!IsPlain(node) || !IsPlain(displayNode) || !IsPlain(promptId)) return null;
+        json = default;
+        if (!IsPlain(node) || !IsPlain(displayNode) || !IsPlain(promptId)) return false;
         var w = new PlainWriter(t_plain ??= new byte[1024]);
         w.Append("""{"type":"executing","data":{"node":"""u8);
         if (node is null) w.Append("null"u8);
@@ -132,19 +145,21 @@ internal static class EventFrames
             w.AppendString(promptId);
         }
         w.Append("}}"u8);
-        return Done(ref w);
+        json = Done(w);
+        return true;
     }
 
-    private static byte[]? PlainProgressState(string promptId, IReadOnlyList<NodeProgress> nodes)
+    private static bool TryPlainProgressState(string promptId, IReadOnlyList<NodeProgress> nodes, out ReadOnlySpan<byte> json)
     {
-        if (!IsPlain(promptId)) return null;
+        json = default;
+        if (!IsPlain(promptId)) return false;
         for (var i = 0; i < nodes.Count; i++)
         {
             var n = nodes[i];
             if (!IsPlain(n.NodeId) || !IsPlain(n.DisplayNodeId) || !IsPlain(n.ParentNodeId) || !IsPlain(n.RealNodeId) ||
                 !IsPlainNumber(n.Value) || !IsPlainNumber(n.Max))
             {
-                return null;
+                return false;
             }
         }
         var w = new PlainWriter(t_plain ??= new byte[1024]);
@@ -174,15 +189,16 @@ internal static class EventFrames
             w.Append("}"u8);
         }
         w.Append("}}}"u8);
-        return Done(ref w);
+        json = Done(w);
+        return true;
     }
 
-    private static byte[] Done(ref PlainWriter w)
+    private static ReadOnlySpan<byte> Done(PlainWriter w)
     {
-        var frame = Frame(w.Written);
-        // The writer grew the scratch: keep the larger one, unless a long list of nodes made it large.
+        // The writer grew the scratch: keep the larger one, unless a long list of nodes made it large. The span stays valid
+        // either way (it holds the array).
         t_plain = w.Buffer.Length > KeptBufferBytes ? null : w.Buffer;
-        return frame;
+        return w.Written;
     }
 
     /// <summary>A string that is its own JSON text: ASCII the writer's encoder leaves as it is (null is plain too).</summary>
@@ -253,7 +269,7 @@ internal static class EventFrames
     }
 
     /// <summary>A text message as a whole frame: its header, then the JSON.</summary>
-    private static byte[] Frame(ReadOnlySpan<byte> json)
+    public static byte[] Frame(ReadOnlySpan<byte> json)
     {
         var header = WebSocketHeader.LengthFor(json.Length);
         var frame = new byte[header + json.Length];
@@ -262,7 +278,10 @@ internal static class EventFrames
         return frame;
     }
 
-    private static byte[] Write<TState>(string type, TState state, Action<Utf8JsonWriter, TState> data)
+    private static byte[] Write<TState>(string type, TState state, Action<Utf8JsonWriter, TState> data) => Frame(WriteJson(type, state, data));
+
+    /// <summary>The message through the JSON writer, in this thread's scratch (valid until its next event).</summary>
+    private static ReadOnlySpan<byte> WriteJson<TState>(string type, TState state, Action<Utf8JsonWriter, TState> data)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -278,7 +297,7 @@ internal static class EventFrames
             w.WriteEndObject();
             w.WriteEndObject();
             w.Flush();
-            return Frame(buffer.WrittenSpan);
+            return buffer.WrittenSpan;
         }
         finally
         {

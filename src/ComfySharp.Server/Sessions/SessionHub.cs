@@ -74,7 +74,7 @@ internal sealed partial class SessionHub : IExecutionEvents
     public void Executing(ExecutionScope scope, string nodeId, string displayNodeId)
     {
         lock (_runningLock) _runningDisplayNode = displayNodeId;
-        Client(scope)?.Post(OutboundFrame.Event(EventFrames.Executing(nodeId, displayNodeId, scope.PromptId)));
+        Client(scope)?.Post(OutboundFrame.Later(LaterEvent.Executing(nodeId, displayNodeId, scope.PromptId)));
     }
 
     public void Progress(ExecutionScope scope, NodeProgress node, double value, double max, PreviewImage? preview)
@@ -95,7 +95,9 @@ internal sealed partial class SessionHub : IExecutionEvents
 
     public void ProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
     {
-        if (ClientOrAll(scope, out var client)) ToClientOrAll(client, OutboundFrame.Event(EventFrames.ProgressState(scope.PromptId, nodes), sheddable: true));
+        // One client's copy is written by its connection's writer; a broadcast's is serialized once, here, for every socket.
+        if (Client(scope) is { } client) client.Post(OutboundFrame.Later(LaterEvent.ProgressState(scope.PromptId, nodes), sheddable: true));
+        else if (scope.ClientId is null && !_sessions.IsEmpty) ToAll(OutboundFrame.Event(EventFrames.ProgressState(scope.PromptId, nodes), sheddable: true));
     }
 
     // ComfyUI's nodes send progress text without a sid: every socket gets it (§3.4).

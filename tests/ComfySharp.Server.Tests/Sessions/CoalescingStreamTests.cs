@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ComfySharp.Engine.Execution;
 using ComfySharp.Server.Sessions;
 
 namespace ComfySharp.Server.Tests.Sessions;
@@ -37,6 +38,43 @@ public sealed class CoalescingStreamTests
             TestContext.Current.CancellationToken);
         var write = Assert.Single(inner.Writes);
         Assert.Equal([.. status, 0x82, 3, 7, 8, 9, 0x81, 2, (byte)'{', (byte)'}'], write);
+    }
+
+    [Fact]
+    public async Task Deferred_events_are_written_in_their_place_among_the_other_frames()
+    {
+        var inner = new RecordingStream();
+        await using var stream = new CoalescingStream(inner);
+        var status = EventFrames.Status(1, null);
+        NodeProgress[] running = [new("2", "2", null, "2") { Value = 0, Max = 1 }];
+        await stream.WriteFramesAsync(
+            [
+                OutboundFrame.Later(LaterEvent.ProgressState("p", running), sheddable: true),
+                OutboundFrame.Event(status),
+                OutboundFrame.Later(LaterEvent.Executing("2", "2", "p")),
+                new OutboundFrame(new byte[] { 7 }, false, true),
+            ],
+            TestContext.Current.CancellationToken);
+        var write = Assert.Single(inner.Writes);
+        Assert.Equal([.. EventFrames.ProgressState("p", running), .. status, .. EventFrames.Executing("2", "2", "p"), 0x82, 1, 7], write);
+    }
+
+    [Fact]
+    public async Task A_deferred_event_too_large_for_the_buffer_follows_what_was_buffered_whole()
+    {
+        var inner = new RecordingStream();
+        await using var stream = new CoalescingStream(inner);
+        var id = new string('n', 100_000);
+        var status = EventFrames.Status(1, null);
+        await stream.WriteFramesAsync(
+            [OutboundFrame.Event(status), new OutboundFrame("{}"u8.ToArray(), true, false), OutboundFrame.Later(LaterEvent.Executing(id, id, "p")),
+                OutboundFrame.Later(LaterEvent.Executing("3", "3", "p"))],
+            TestContext.Current.CancellationToken);
+        var large = EventFrames.Executing(id, id, "p");
+        Assert.Equal(3, inner.Writes.Count);
+        Assert.Equal([.. status, 0x81, 2, (byte)'{', (byte)'}'], inner.Writes[0]);
+        Assert.Equal(large, inner.Writes[1]);
+        Assert.Equal(EventFrames.Executing("3", "3", "p"), inner.Writes[2]);
     }
 
     [Fact]

@@ -108,6 +108,43 @@ public sealed class EventFramesTests
         }
     }
 
+    // A deferred event (written by the connection's writer when it is sent) has the bytes the frame made at once would have.
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void A_deferred_event_is_the_frame_made_at_once(string id)
+    {
+        Assert.Equal(EventFrames.Executing(id, "d" + id, "p" + id), LaterEvent.Executing(id, "d" + id, "p" + id).ToFrame());
+        NodeProgress[] nodes = [new(id, id, null, id) { Value = 0, Max = 1 }, new("y", "y", id, "y") { Value = 5, Max = 20 }];
+        Assert.Equal(EventFrames.ProgressState(id, nodes), LaterEvent.ProgressState(id, nodes).ToFrame());
+        Assert.Equal(EventFrames.ProgressState("p", nodes[..1]), LaterEvent.ProgressState("p", nodes[..1]).ToFrame());
+    }
+
+    [Fact]
+    public void A_deferred_progress_state_shows_the_nodes_as_they_were_when_it_was_raised()
+    {
+        var node = new NodeProgress("3", "3", null, "3") { Value = 0, Max = 1 };
+        List<NodeProgress> running = [node];
+        var expected = EventFrames.ProgressState("p", running);
+        var later = LaterEvent.ProgressState("p", running);
+        node.Value = 1;
+        node.Finished = true;
+        running.Add(new NodeProgress("4", "4", null, "4"));
+        Assert.Equal(expected, later.ToFrame());
+        Assert.Equal(later.ToFrame(), later.ToFrame());
+    }
+
+    [Fact]
+    public void A_deferred_frame_given_to_a_stream_without_a_writer_of_its_own_is_serialized_there()
+    {
+        var frame = OutboundFrame.Later(LaterEvent.Executing("5", "5", "p"), sheddable: true);
+        Assert.NotNull(frame.Deferred);
+        Assert.True(frame.IsText);
+        Assert.True(frame.Sheddable);
+        Assert.False(frame.Framed);
+        var whole = EventFrames.Executing("5", "5", "p");
+        Assert.Equal(whole.AsSpan(WebSocketHeader.Length(whole)).ToArray(), frame.Payload.ToArray());
+    }
+
     [Theory]
     [InlineData(0.0, 1.0)]
     [InlineData(-0.0, 7.0)]
