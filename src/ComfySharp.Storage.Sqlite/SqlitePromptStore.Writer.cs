@@ -101,15 +101,36 @@ public sealed partial class SqlitePromptStore
             case StoreOpKind.AddPending:
             {
                 var item = op.Item!;
+                var apart = op.PromptAt >= 0;
                 if (_queueRows.TryGetValue(item.PromptId, out var existing))
                 {
-                    s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts).Run();
-                    _queueRows[item.PromptId] = existing with { Running = false };
+                    long? promptRow = null;
+                    if (existing.PromptRow is { } kept)
+                    {
+                        if (apart)
+                        {
+                            s.UpdatePrompt.Bind(1, kept).BindUtf8(2, item.PromptUtf8).Run();
+                            promptRow = kept;
+                        }
+                        else
+                        {
+                            s.DeletePrompt.Bind(1, kept).Run();
+                        }
+                    }
+                    else if (apart)
+                    {
+                        promptRow = s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64();
+                    }
+                    s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
+                        .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).Run();
+                    _queueRows[item.PromptId] = new QueueRow(existing.Row, false, promptRow, op.PromptHash);
                 }
                 else
                 {
-                    var row = s.InsertPending.Bind(1, item.PromptId).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts).RunInt64();
-                    _queueRows[item.PromptId] = new QueueRow(row, false);
+                    long? promptRow = apart ? s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64() : null;
+                    var row = s.InsertPending.Bind(1, item.PromptId).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
+                        .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).RunInt64();
+                    _queueRows[item.PromptId] = new QueueRow(row, false, promptRow, op.PromptHash);
                 }
                 break;
             }
@@ -124,7 +145,7 @@ public sealed partial class SqlitePromptStore
                 foreach (var id in op.PromptIds!)
                 {
                     if (!_queueRows.TryGetValue(id, out var queued) || IsRunning(id, queued)) continue;
-                    s.DeleteQueued.Bind(1, queued.Row).Run();
+                    DeleteQueued(queued, keepPrompt: false);
                     _queueRows.Remove(id);
                 }
                 break;
@@ -132,22 +153,23 @@ public sealed partial class SqlitePromptStore
                 foreach (var (id, queued) in _queueRows)
                 {
                     if (IsRunning(id, queued)) continue;
-                    s.DeleteQueued.Bind(1, queued.Row).Run();
+                    DeleteQueued(queued, keepPrompt: false);
                     _queueRows.Remove(id);
                 }
                 break;
             case StoreOpKind.Complete:
-                Complete(op.PromptId!, op.Record!, op.Cap);
+                Complete(op);
                 break;
             case StoreOpKind.DeleteHistory:
                 // Hidden rows go first: with fewer rows after the delete, the newest of them would become visible again.
                 if (_history.Hidden > 0) TrimHidden();
                 foreach (var id in op.PromptIds!)
                 {
-                    if (_history.Remove(id, out var seq)) s.DeleteHistory.Bind(1, seq).Run();
+                    if (_history.Remove(id, out var seq)) DeleteHistory(seq);
                 }
                 break;
             case StoreOpKind.ClearHistory:
+                s.ClearHistoryPrompts.Run();
                 s.ClearHistory.Run();
                 _history.Clear();
                 break;
@@ -169,27 +191,59 @@ public sealed partial class SqlitePromptStore
         }
     }
 
-    private void Complete(string promptId, HistoryRecord record, int cap)
+    /// <summary>
+    /// The prompt's queue row goes and its history entry comes, taking over the queue row's prompt when it is the same one
+    /// (<see cref="PromptRows"/>): no prompt bytes are written.
+    /// </summary>
+    private void Complete(StoreOp op)
     {
         var s = _statements;
-        if (_queueRows.Remove(promptId, out var queued)) s.DeleteQueued.Bind(1, queued.Row).Run();
-        _history.Cap = cap;
+        var record = op.Record!;
+        long? promptRow = null;
+        if (_queueRows.Remove(op.PromptId!, out var queued))
+        {
+            var takeOver = op.PromptAt >= 0 && queued.PromptRow is not null && queued.PromptHash == op.PromptHash;
+            DeleteQueued(queued, keepPrompt: takeOver);
+            if (takeOver) promptRow = queued.PromptRow;
+        }
+        if (op.PromptAt >= 0)
+        {
+            promptRow ??= s.InsertPrompt.BindUtf8(1, record.Utf8Json.AsSpan(record.PromptAt, record.PromptLength)).RunInt64();
+        }
+        _history.Cap = op.Cap;
         // A re-used prompt id keeps its row and so its position in history; one whose row is hidden (past the cap) is gone
         // for every reader, so it comes back as a new entry.
         if (_history.TryGetVisible(record.PromptId, out var seq))
         {
-            s.UpdateHistory.Bind(1, seq).Bind(2, record.Number).Bind(3, record.CompletedAtMs).BindUtf8(4, record.Utf8Json).Run();
+            s.DeleteHistoryPrompt.Bind(1, seq).Run();
+            s.UpdateHistory.Bind(1, seq).Bind(2, record.Number).Bind(3, record.CompletedAtMs).BindUtf8(4, op.Json)
+                .Bind(5, promptRow).Bind(6, op.PromptAt).Run();
             return;
         }
-        if (_history.Remove(record.PromptId, out var hidden)) s.DeleteHistory.Bind(1, hidden).Run();
+        if (_history.Remove(record.PromptId, out var hidden)) DeleteHistory(hidden);
         _history.Add(record.PromptId, s.InsertHistory.Bind(1, record.PromptId).Bind(2, record.Number).Bind(3, record.CompletedAtMs)
-            .BindUtf8(4, record.Utf8Json).RunInt64());
+            .BindUtf8(4, op.Json).Bind(5, promptRow).Bind(6, op.PromptAt).RunInt64());
         if (_history.NeedsTrim) TrimHidden();
+    }
+
+    /// <summary>Deletes a queue row, and its prompt unless a history entry takes it over.</summary>
+    private void DeleteQueued(QueueRow queued, bool keepPrompt)
+    {
+        _statements.DeleteQueued.Bind(1, queued.Row).Run();
+        if (!keepPrompt && queued.PromptRow is { } prompt) _statements.DeletePrompt.Bind(1, prompt).Run();
+    }
+
+    /// <summary>Deletes a history entry and its prompt.</summary>
+    private void DeleteHistory(long seq)
+    {
+        _statements.DeleteHistoryPrompt.Bind(1, seq).Run();
+        _statements.DeleteHistory.Bind(1, seq).Run();
     }
 
     /// <summary>Deletes every hidden row at once (<see cref="HistoryIndex"/>).</summary>
     private void TrimHidden()
     {
+        _statements.TrimHistoryPrompts.Bind(1, _history.FirstVisible).Run();
         var trim = _statements.TrimHistory.Bind(1, _history.FirstVisible);
         var trimmed = new List<string>(_history.Hidden);
         try
@@ -212,7 +266,7 @@ public sealed partial class SqlitePromptStore
         {
             while (read.Step())
             {
-                var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(1));
+                var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(2), read.Utf8(3), (int)read.Int64(1));
                 items.Add(_markedAttempts.TryGetValue(item.PromptId, out var marked) ? item with { Attempts = item.Attempts + marked } : item);
             }
         }
@@ -228,7 +282,10 @@ public sealed partial class SqlitePromptStore
         var records = new List<HistoryRecord>();
         try
         {
-            while (read.Step()) records.Add(new HistoryRecord(read.Text(0), read.Double(1), read.Int64(2), read.Utf8(3).ToArray()));
+            while (read.Step())
+            {
+                records.Add(new HistoryRecord(read.Text(0), read.Double(1), read.Int64(2), PromptRows.Join(read.Utf8(3), (int)read.Int64(4), read.Utf8(5))));
+            }
         }
         finally
         {

@@ -22,7 +22,7 @@ namespace ComfySharp.Storage.Sqlite;
 /// </remarks>
 public sealed partial class SqlitePromptStore : IPromptStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly Database _database;
     private readonly WriteQueue _writes = new();
@@ -117,7 +117,11 @@ public sealed partial class SqlitePromptStore : IPromptStore
         _queueRows.Clear();
         try
         {
-            while (s.QueueRows.Step()) _queueRows[s.QueueRows.Text(0)] = new QueueRow(s.QueueRows.Int64(1), s.QueueRows.Int64(2) != 0);
+            var read = s.QueueRows;
+            while (read.Step())
+            {
+                _queueRows[read.Text(0)] = new QueueRow(read.Int64(1), read.Int64(2) != 0, read.IsNull(3) ? null : read.Int64(3), read.Int64(4));
+            }
         }
         finally
         {
@@ -142,8 +146,18 @@ public sealed partial class SqlitePromptStore : IPromptStore
         return op.Items!;
     }
 
-    public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct) =>
-        Enqueue(new StoreOp(StoreOpKind.AddPending) { Item = item, Json = QueueItemJson.Write(item) });
+    public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct)
+    {
+        var apart = item.PromptUtf8.Length >= PromptRows.KeptApartFrom;
+        var (json, promptAt) = QueueItemJson.Write(item, apart);
+        return Enqueue(new StoreOp(StoreOpKind.AddPending)
+        {
+            Item = item,
+            Json = json,
+            PromptAt = promptAt,
+            PromptHash = apart ? PromptRows.Hash(item.PromptUtf8) : 0,
+        });
+    }
 
     /// <summary>
     /// Durable when it returns: the marker file names the prompt (one write), and the next open counts the attempt if the
@@ -161,8 +175,21 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public ValueTask ClearPendingAsync(CancellationToken ct) => Enqueue(new StoreOp(StoreOpKind.ClearPending));
 
-    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct) =>
-        Enqueue(new StoreOp(StoreOpKind.Complete) { PromptId = promptId, Record = entry, Cap = historyCap }, mayRunHere: callerWaits);
+    public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct)
+    {
+        // The entry without its prompt, whose bytes its queue row already stored (PromptRows); cut out by the caller.
+        var split = entry.PromptAt >= 0 && entry.PromptLength >= PromptRows.KeptApartFrom;
+        var op = new StoreOp(StoreOpKind.Complete)
+        {
+            PromptId = promptId,
+            Record = entry,
+            Cap = historyCap,
+            Json = split ? PromptRows.Cut(entry.Utf8Json, entry.PromptAt, entry.PromptLength) : entry.Utf8Json,
+            PromptAt = split ? entry.PromptAt : -1,
+            PromptHash = split ? PromptRows.Hash(entry.Utf8Json.AsSpan(entry.PromptAt, entry.PromptLength)) : 0,
+        };
+        return Enqueue(op, mayRunHere: callerWaits);
+    }
 
     public ValueTask<int> CountHistoryAsync(CancellationToken ct) => ValueTask.FromResult(_history.VisibleCount);
 

@@ -42,6 +42,20 @@ internal sealed class Statement : IDisposable
         return this;
     }
 
+    /// <summary>UTF-8 text from a span (SQLite copies it).</summary>
+    public Statement BindUtf8(int index, ReadOnlySpan<byte> utf8)
+    {
+        Check(raw.sqlite3_bind_text(_stmt, index, utf8));
+        return this;
+    }
+
+    /// <summary>An integer, or SQL NULL for none.</summary>
+    public Statement Bind(int index, long? value)
+    {
+        Check(value is { } v ? raw.sqlite3_bind_int64(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index));
+        return this;
+    }
+
     public Statement Bind(int index, string value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -101,6 +115,8 @@ internal sealed class Statement : IDisposable
     public long Int64(int column) => raw.sqlite3_column_int64(_stmt, column);
 
     public double Double(int column) => raw.sqlite3_column_double(_stmt, column);
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(_stmt, column) == raw.SQLITE_NULL;
 
     /// <summary>A text or blob column's bytes, valid until the next step or reset.</summary>
     public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_stmt, column);

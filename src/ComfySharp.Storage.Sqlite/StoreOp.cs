@@ -35,7 +35,11 @@ internal sealed class StoreOp(StoreOpKind kind)
     /// </summary>
     public TaskCompletionSource Done { get; } = new();
     public QueueItem? Item { get; init; }
+    /// <summary>The row's JSON: for a queue row or a history entry whose prompt is kept apart, with the stand-in at <see cref="PromptAt"/>.</summary>
     public byte[]? Json { get; init; }
+    /// <summary>Where the prompt's stand-in is in <see cref="Json"/>; -1 when the JSON is whole (<see cref="PromptRows"/>).</summary>
+    public int PromptAt { get; init; } = -1;
+    public long PromptHash { get; init; }
     public string? PromptId { get; init; }
     public IReadOnlyCollection<string>? PromptIds { get; init; }
     public HistoryRecord? Record { get; init; }

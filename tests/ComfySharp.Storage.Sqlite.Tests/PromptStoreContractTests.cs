@@ -453,6 +453,194 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         }
     }
 
+    /// <summary>A history entry as the worker writes it: the item's prompt spliced in, and where it stands.</summary>
+    private static HistoryRecord Entry(QueueItem item, string status = "success")
+    {
+        var head = System.Text.Encoding.UTF8.GetBytes($$"""{"prompt":[{{item.Number}},"{{item.PromptId}}",""");
+        var tail = System.Text.Encoding.UTF8.GetBytes($$$""",{},[]],"outputs":{},"status":{"status_str":"{{{status}}}"}}""");
+        byte[] json = [.. head, .. item.PromptUtf8, .. tail];
+        return new HistoryRecord(item.PromptId, item.Number, 5, json) { PromptAt = head.Length, PromptLength = item.PromptUtf8.Length };
+    }
+
+    private static QueueItem LongItem(string id, int nodes, string text = "a")
+    {
+        var prompt = new JsonObject();
+        for (var i = 0; i < nodes; i++)
+        {
+            prompt["n" + i] = new JsonObject { ["class_type"] = "PrimitiveString", ["inputs"] = new JsonObject { ["value"] = text + i } };
+        }
+        return new QueueItem(1, id, System.Text.Encoding.UTF8.GetBytes(prompt.ToJsonString()), [], ["n0"]);
+    }
+
+    [Fact]
+    public async Task A_prompt_is_stored_once_and_its_history_entry_takes_it_over_from_the_queue_row()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var item = LongItem("long", 2_000);
+        await Store.AddPendingAsync(item, ct);
+        Assert.Equal(item.PromptUtf8.ToArray(), (await Store.LoadQueueAsync(ct)).Single().PromptUtf8.ToArray());
+        await Store.MarkRunningAsync("long", ct);
+        var entry = Entry(item);
+        await Store.CompleteAsync("long", entry, 100, callerWaits: true, ct);
+        Assert.Empty(await Store.LoadQueueAsync(ct));
+        Assert.Equal(entry.Utf8Json, (await Store.GetHistoryAsync("long", ct))!.Utf8Json);
+        Assert.Equal(entry.Utf8Json, (await Store.ReadHistoryAsync(0, null, ct)).Single().Utf8Json);
+        Assert.Equal((1, 1L), await PromptRowsAsync(ct));
+        var (file, _) = await FileSizesAsync(ct);
+        Assert.True(file < 2 * item.PromptUtf8.Length, $"{file} bytes hold a prompt of {item.PromptUtf8.Length}");
+
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(entry.Utf8Json, (await reopened.GetHistoryAsync("long", ct))!.Utf8Json);
+            await reopened.DeleteHistoryAsync(["long"], ct);
+        }
+        Assert.Equal((0, 0L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_small_prompt_stays_in_its_rows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var item = LongItem("small", 3);
+        Assert.True(item.PromptUtf8.Length < PromptRows.KeptApartFrom);
+        await Store.AddPendingAsync(item, ct);
+        Assert.Equal(item.PromptUtf8.ToArray(), (await Store.LoadQueueAsync(ct)).Single().PromptUtf8.ToArray());
+        var entry = Entry(item);
+        await Store.CompleteAsync("small", entry, 100, callerWaits: true, ct);
+        Assert.Equal(entry.Utf8Json, (await Store.GetHistoryAsync("small", ct))!.Utf8Json);
+        Assert.Equal((0, 0L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+        // Queued again with a long prompt, then a short one: the long one's row goes with it.
+        await Store.AddPendingAsync(LongItem("small", 40), ct);
+        await Store.AddPendingAsync(LongItem("small", 2), ct);
+        Assert.Equal(2, (await Store.LoadQueueAsync(ct)).Single().Prompt.Count);
+        Assert.Equal((0, 0L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_prompt_id_queued_again_while_it_ran_gives_history_the_prompt_that_ran()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = LongItem("same", 40, "first");
+        var again = LongItem("same", 40, "again");
+        await Store.AddPendingAsync(first, ct);
+        await Store.MarkRunningAsync("same", ct);
+        await Store.AddPendingAsync(again, ct);
+        var entry = Entry(first);
+        await Store.CompleteAsync("same", entry, 100, callerWaits: true, ct);
+        Assert.Equal(entry.Utf8Json, (await Store.GetHistoryAsync("same", ct))!.Utf8Json);
+        // Completed again (with the prompt queued second): the entry is replaced, prompt and all, and no prompt is left over.
+        var second = Entry(again, "error");
+        await Store.AddPendingAsync(again, ct);
+        await Store.CompleteAsync("same", second, 100, callerWaits: true, ct);
+        Assert.Equal(second.Utf8Json, (await Store.GetHistoryAsync("same", ct))!.Utf8Json);
+        Assert.Equal((1, 1L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task Prompts_go_with_the_rows_that_hold_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 4; i++) await Store.AddPendingAsync(LongItem("q" + i, 40), ct);
+        await Store.RemovePendingAsync(["q0"], ct);
+        await Store.AddPendingAsync(LongItem("q1", 50), ct); // queued again: its row and its prompt are replaced
+        Assert.Equal(50, (await Store.LoadQueueAsync(ct)).Single(i => i.PromptId == "q1").Prompt.Count);
+        Assert.Equal((3, 3L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+        await Store.ClearPendingAsync(ct);
+        // History past its cap: hidden entries are deleted with their prompts, the visible ones keep theirs.
+        for (var i = 0; i < HistoryIndex.Slack + 10; i++)
+        {
+            var item = LongItem("h" + i, 40);
+            await Store.AddPendingAsync(item, ct);
+            await Store.CompleteAsync(item.PromptId, Entry(item), 3, callerWaits: false, ct);
+        }
+        var (prompts, history) = await PromptRowsAsync(ct);
+        Assert.Equal(history, prompts);
+        Assert.True(history < HistoryIndex.Slack, $"{history} rows");
+        await InitializeAsync();
+        var last = LongItem("h" + (HistoryIndex.Slack + 9), 40);
+        Assert.Equal(Entry(last).Utf8Json, (await Store.GetHistoryAsync(last.PromptId, ct))!.Utf8Json);
+        await Store.ClearHistoryAsync(ct);
+        Assert.Equal((0, 0L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_schema_2_database_keeps_its_rows_whole_and_takes_new_ones_apart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Store.DisposeAsync();
+        File.Delete(DatabasePath);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE queue (row INTEGER PRIMARY KEY, prompt_id TEXT NOT NULL, number REAL NOT NULL, item TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, running INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE history (seq INTEGER PRIMARY KEY, prompt_id TEXT NOT NULL, number REAL NOT NULL,
+                    completed_at_ms INTEGER NOT NULL, json TEXT NOT NULL);
+                INSERT INTO queue (prompt_id, number, item, attempts) VALUES ('old', 1,
+                    '{"number":1,"prompt_id":"old","prompt":{"1":{"class_type":"PreviewAny","inputs":{"source":"x"}}},"extra_data":{},"outputs":["1"]}', 1);
+                INSERT INTO history (prompt_id, number, completed_at_ms, json) VALUES ('done', 0, 100, '{"prompt":[0,"done",{"1":{}},{},[]]}');
+                PRAGMA user_version = 2;
+                """;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var migrated = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            var old = (await migrated.LoadQueueAsync(ct)).Single();
+            Assert.Equal(("old", 1), (old.PromptId, old.Attempts));
+            Assert.Equal("""{"1":{"class_type":"PreviewAny","inputs":{"source":"x"}}}""", System.Text.Encoding.UTF8.GetString(old.PromptUtf8));
+            Assert.Equal("""{"prompt":[0,"done",{"1":{}},{},[]]}""", (await migrated.GetHistoryAsync("done", ct))!.Json);
+            await migrated.CompleteAsync("old", Entry(old), 100, callerWaits: true, ct);
+            var added = LongItem("new", 40);
+            await migrated.AddPendingAsync(added, ct);
+            Assert.Equal(Entry(old).Utf8Json, (await migrated.GetHistoryAsync("old", ct))!.Utf8Json);
+        }
+        await using (var reopened = await SqlitePromptStore.OpenAsync(DatabasePath, ct))
+        {
+            Assert.Equal(["done", "old"], (await reopened.ReadHistoryAsync(0, null, ct)).Select(r => r.PromptId));
+            Assert.Equal(40, (await reopened.LoadQueueAsync(ct)).Single().Prompt.Count);
+        }
+        Assert.Equal((1, 1L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    /// <summary>Rows of the prompts table, and rows that name one (queue and history); the store must be closed.</summary>
+    private async Task<(long Prompts, long Holders)> PromptRowsAsync(CancellationToken ct)
+    {
+        await Store.DisposeAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM prompts), " +
+            "(SELECT count(*) FROM queue WHERE prompt IN (SELECT row FROM prompts)) + (SELECT count(*) FROM history WHERE prompt IN (SELECT row FROM prompts))";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>The database's size in bytes once checkpointed; the store must be closed.</summary>
+    private async Task<(long File, long Wal)> FileSizesAsync(CancellationToken ct)
+    {
+        await Store.DisposeAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        var wal = new FileInfo(DatabasePath + "-wal");
+        return (new FileInfo(DatabasePath).Length, wal.Exists ? wal.Length : 0);
+    }
+
     /// <summary>History rows in the file, hidden ones included; the store must be closed (it holds the file exclusively).</summary>
     private async Task<long> RowsInFileAsync(CancellationToken ct)
     {

@@ -25,10 +25,16 @@ public sealed class QueueItemJsonTests
             new JsonObject { ["client_id"] = "c\"1", ["create_time"] = 5L }, ["1", "c"],
             sensitive ? new JsonObject { ["api_key_comfy_org"] = "k" } : null);
 
-        var row = QueueItemJson.Write(item);
+        var (whole, none) = QueueItemJson.Write(item, keepPromptApart: false);
+        Assert.Equal(Reference(item), whole);
+        Assert.Equal(-1, none);
+        var (row, promptAt) = QueueItemJson.Write(item, keepPromptApart: true);
 
-        Assert.Equal(Reference(item), row);
-        var read = QueueItemJson.Read(row, 2);
+        Assert.Equal(Reference(item), PromptRows.Join(row, promptAt, item.PromptUtf8));
+        Assert.Equal(row, PromptRows.Cut(Reference(item), promptAt, item.PromptUtf8.Length));
+        var read = QueueItemJson.Read(row, promptAt, item.PromptUtf8, 2);
+        Assert.Equal(2, read.Attempts);
+        Assert.Equal(item.PromptUtf8.ToArray(), read.PromptUtf8.ToArray());
         Assert.Equal(item.PromptId, read.PromptId);
         Assert.Equal(number, read.Number);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(prompt), read.Prompt));
@@ -47,7 +53,28 @@ public sealed class QueueItemJsonTests
         nodes.Append('}');
         var item = new QueueItem(7, Guid.NewGuid().ToString(), Encoding.UTF8.GetBytes(nodes.ToString()), [], ["c1"]);
 
-        Assert.Equal(Reference(item), QueueItemJson.Write(item));
+        Assert.Equal(Reference(item), QueueItemJson.Write(item, keepPromptApart: false).Json);
+        var (row, promptAt) = QueueItemJson.Write(item, keepPromptApart: true);
+        Assert.True(row.Length < 200, "the row holds a stand-in, not the prompt");
+        Assert.Equal(Reference(item), PromptRows.Join(row, promptAt, item.PromptUtf8));
+    }
+
+    [Fact]
+    public void A_row_from_before_prompts_were_kept_apart_is_read_whole()
+    {
+        var item = new QueueItem(3, Guid.NewGuid().ToString(), Encoding.UTF8.GetBytes("""{"1":{"class_type":"PreviewAny","inputs":{"source":"x"}}}"""),
+            [], ["1"]);
+        var read = QueueItemJson.Read(Reference(item), -1, default, 1);
+        Assert.Equal(item.PromptId, read.PromptId);
+        Assert.Equal(1, read.Attempts);
+        Assert.Equal(item.PromptUtf8.ToArray(), read.PromptUtf8.ToArray());
+    }
+
+    [Fact]
+    public void A_row_whose_stand_in_is_not_where_it_says_is_refused()
+    {
+        Assert.Throws<InvalidDataException>(() => PromptRows.Join("""{"prompt":1}"""u8, 5, "{}"u8));
+        Assert.Throws<InvalidDataException>(() => PromptRows.Join("{}"u8, 9, "{}"u8));
     }
 
     private static byte[] Reference(QueueItem item)

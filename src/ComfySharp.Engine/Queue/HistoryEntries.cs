@@ -48,7 +48,11 @@ public static class HistoryEntries
         w.WritePropertyName("meta");
         outcome.Meta.WriteTo(w);
         w.WriteEndObject();
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(),
-            scratch.ToArray(promptAt, item.PromptUtf8));
+        var prompt = item.PromptUtf8;
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), scratch.ToArray(promptAt, prompt))
+        {
+            PromptAt = promptAt,
+            PromptLength = prompt.Length,
+        };
     }
 }

@@ -20,6 +20,15 @@ public sealed class HistoryRecord(string promptId, double number, long completed
     public long CompletedAtMs { get; } = completedAtMs;
     public byte[] Utf8Json { get; } = utf8Json;
 
+    /// <summary>
+    /// Where the prompt's bytes stand in <see cref="Utf8Json"/>, or -1 when that is not known. A store may keep them apart:
+    /// they are the bytes the prompt's queue row already holds.
+    /// </summary>
+    public int PromptAt { get; init; } = -1;
+
+    /// <summary>How many bytes of <see cref="Utf8Json"/> the prompt takes from <see cref="PromptAt"/>.</summary>
+    public int PromptLength { get; init; }
+
     /// <summary>The entry JSON as text.</summary>
     public string Json => Encoding.UTF8.GetString(Utf8Json);
 }
