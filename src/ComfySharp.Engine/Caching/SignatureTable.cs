@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Execution;
 using ComfySharp.Engine.Graph;
@@ -34,7 +32,7 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
     private readonly RunTables _tables = tables;
     // Scratch reused across nodes and prompts (the run's): one prompt hashes every node, and a fresh hasher and input list
     // per node were most of the table's cost on long chains.
-    private readonly XxHash128 _hasher = tables.Hasher;
+    private readonly SignatureBytes _bytes = tables.Signature;
     private readonly List<(string Name, int Index)> _order = tables.InputOrder;
 
     /// <summary>The ids of the nodes hashed so far, in that order (ComfyUI's cache key set).</summary>
@@ -50,9 +48,9 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
     {
         var index = _graph.IndexOf(nodeId);
         if (index >= 0) return Get(index);
-        _hasher.Reset();
-        WriteString(_hasher, "\u0000missing:" + nodeId);
-        return new CacheKey(_hasher.GetCurrentHashAsUInt128());
+        _bytes.Reset();
+        _bytes.AppendString("\u0000missing:" + nodeId);
+        return new CacheKey(_bytes.Hash());
     }
 
     /// <summary>The signature of the node at <paramref name="index"/> in the graph.</summary>
@@ -106,22 +104,21 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
 
     private CacheKey Hash(int index)
     {
-        var hasher = _hasher;
-        hasher.Reset();
+        var bytes = _bytes;
+        bytes.Reset();
         var node = _graph.NodeAt(index);
         var id = node.Id;
-        WriteString(hasher, node.ClassType);
+        bytes.AppendString(node.ClassType);
         _registry.TryGet(node.ClassType, out var definition);
         if (definition?.Fingerprint is { } fingerprint)
         {
-            WriteFingerprint(hasher, fingerprint, node, definition);
+            WriteFingerprint(bytes, fingerprint, node, definition);
         }
         if (definition is not null && (definition.Schema.NotIdempotent || definition.UsesUniqueId))
         {
-            WriteString(hasher, "\u0001id:" + id);
+            bytes.AppendString("\u0001id:" + id);
         }
 
-        Span<byte> buffer = stackalloc byte[21];
         var order = _order;
         order.Clear();
         var inputs = node.Inputs;
@@ -129,27 +126,28 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
         CollectionsMarshal.AsSpan(order).Sort(ByName);
         foreach (var (name, at) in order)
         {
-            WriteString(hasher, name);
+            bytes.AppendString(name);
             if (inputs.TryGetLinkAt(at, out var link))
             {
+                var buffer = bytes.Reserve(21);
                 buffer[0] = 0xF0;
                 // A link to a node on a cycle has no signature yet; such prompts fail at run time anyway.
                 var from = _graph.IndexOf(link.NodeId);
                 var source = from >= 0 && _tables[from].Has(NodeFlags.HasKey) ? _tables[from].Key.Value : UInt128.Zero;
                 BinaryPrimitives.WriteUInt128LittleEndian(buffer[1..], source);
                 BinaryPrimitives.WriteInt32LittleEndian(buffer[17..], link.OutputIndex);
-                hasher.Append(buffer);
+                bytes.Advance(21);
             }
             else
             {
-                WriteConstant(hasher, inputs.ConstantAt(at));
+                WriteConstant(bytes, inputs.ConstantAt(at));
             }
         }
-        return new CacheKey(hasher.GetCurrentHashAsUInt128());
+        return new CacheKey(bytes.Hash());
     }
 
     /// <summary>IS_CHANGED sees constant inputs only; NaN (or a throwing hook) means "changed every time".</summary>
-    private static void WriteFingerprint(XxHash128 hasher, Func<NodeArgs, object?> fingerprint, PromptNode node, NodeDefinition definition)
+    private static void WriteFingerprint(SignatureBytes bytes, Func<NodeArgs, object?> fingerprint, PromptNode node, NodeDefinition definition)
     {
         var constants = new Dictionary<string, object?>(StringComparer.Ordinal);
         var inputs = node.Inputs;
@@ -167,78 +165,51 @@ internal sealed class SignatureTable(NodeRegistry registry, DynamicPrompt graph,
         {
             result = double.NaN;
         }
-        hasher.Append("\u0002is_changed"u8);
+        bytes.Append("\u0002is_changed"u8);
         if (result is double d && double.IsNaN(d) || result is float f && float.IsNaN(f))
         {
-            Span<byte> unique = stackalloc byte[16];
-            Guid.NewGuid().TryWriteBytes(unique);
-            hasher.Append(unique);
+            Guid.NewGuid().TryWriteBytes(bytes.Reserve(16));
+            bytes.Advance(16);
             return;
         }
-        WriteConstant(hasher, result);
+        WriteConstant(bytes, result);
     }
 
-    private static void WriteConstant(XxHash128 hasher, object? value)
+    private static void WriteConstant(SignatureBytes bytes, object? value)
     {
-        Span<byte> buffer = stackalloc byte[9];
         switch (value)
         {
             case null:
-                hasher.Append([0x00]);
+                bytes.Append(0x00);
                 break;
             case bool b:
-                hasher.Append([0x01, b ? (byte)1 : (byte)0]);
+                bytes.Append(0x01);
+                bytes.Append(b ? (byte)1 : (byte)0);
                 break;
             case long l:
-                buffer[0] = 0x02;
-                BinaryPrimitives.WriteInt64LittleEndian(buffer[1..], l);
-                hasher.Append(buffer);
+                bytes.Append(0x02, l);
                 break;
             case ulong u:
-                buffer[0] = 0x03;
-                BinaryPrimitives.WriteUInt64LittleEndian(buffer[1..], u);
-                hasher.Append(buffer);
+                bytes.Append(0x03, unchecked((long)u));
                 break;
             case double d:
-                buffer[0] = 0x04;
-                BinaryPrimitives.WriteDoubleLittleEndian(buffer[1..], d);
-                hasher.Append(buffer);
+                bytes.Append(0x04, BitConverter.DoubleToInt64Bits(d));
                 break;
             case string s:
-                hasher.Append([0x05]);
-                WriteString(hasher, s);
+                bytes.Append(0x05);
+                bytes.AppendString(s);
                 break;
             case JsonNode json:
-                hasher.Append([0x06]);
-                WriteString(hasher, json.ToJsonString());
+                bytes.Append(0x06);
+                bytes.AppendString(json.ToJsonString());
                 break;
             default:
                 // Objects handed over inside expansions (tensors, models): equal only to themselves.
-                buffer[0] = 0x07;
-                BinaryPrimitives.WriteInt64LittleEndian(buffer[1..], IdentityOf(value));
-                hasher.Append(buffer);
+                bytes.Append(0x07, IdentityOf(value));
                 break;
         }
     }
 
     private static long IdentityOf(object value) =>
         (long)IdentityIds.GetValue(value, static _ => Interlocked.Increment(ref _nextIdentity));
-
-    private static void WriteString(XxHash128 hasher, string s)
-    {
-        Span<byte> length = stackalloc byte[4];
-        var byteCount = Encoding.UTF8.GetByteCount(s);
-        BinaryPrimitives.WriteInt32LittleEndian(length, byteCount);
-        hasher.Append(length);
-        if (byteCount <= 256)
-        {
-            Span<byte> bytes = stackalloc byte[256];
-            var n = Encoding.UTF8.GetBytes(s, bytes);
-            hasher.Append(bytes[..n]);
-        }
-        else
-        {
-            hasher.Append(Encoding.UTF8.GetBytes(s));
-        }
-    }
 }

@@ -1,4 +1,4 @@
-using System.IO.Hashing;
+using ComfySharp.Engine.Caching;
 
 namespace ComfySharp.Engine.Execution;
 
@@ -24,8 +24,8 @@ internal sealed class RunTables
     /// <summary>Scratch of the signature walk.</summary>
     public Stack<int> Walk { get; } = new();
 
-    /// <summary>The signature walk's hasher (reset for every node; about 600 bytes to make anew per prompt).</summary>
-    public XxHash128 Hasher { get; } = new();
+    /// <summary>The signature walk's bytes of one node (reset for every node).</summary>
+    public SignatureBytes Signature { get; } = new();
 
     /// <summary>Scratch of the signature walk: a node's inputs in name order.</summary>
     public List<(string Name, int Index)> InputOrder { get; } = [];
