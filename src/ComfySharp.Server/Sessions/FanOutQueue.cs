@@ -3,8 +3,10 @@ namespace ComfySharp.Server.Sessions;
 /// <summary>
 /// Runs broadcasts' fan-outs one at a time, in order. A trivial prompt announces the queue three times within a
 /// millisecond (queued, started, done); run side by side, the later fan-outs wrote to the sockets the first had already
-/// reached while the rest still waited for their first status. One at a time, every socket gets a broadcast before any
-/// socket gets the next one; a socket the first has not reached yet takes the later frames in the same write.
+/// reached while the rest still waited for their first status. One at a time, a later fan-out starts only once the earlier
+/// one has run every drain it started; a socket the first has not reached yet takes the later frames in the same write. (A
+/// socket whose write is under way when a broadcast comes sends it from that drain, right after: it is not idle, so it
+/// is in no fan-out.)
 /// </summary>
 internal sealed class FanOutQueue
 {

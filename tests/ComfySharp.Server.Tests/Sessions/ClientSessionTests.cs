@@ -46,10 +46,9 @@ public sealed class ClientSessionTests
         Assert.Throws<InvalidOperationException>(() => session.Socket);
     }
 
-    private static (ClientSession Session, TestConnection Connection) Connected(string sid, int capacity, bool stalled = false,
-        (List<(int Socket, byte[] Bytes)> Writes, int Socket)? log = null)
+    private static (ClientSession Session, TestConnection Connection) Connected(string sid, int capacity, bool stalled = false)
     {
-        var connection = new TestConnection(stalled, log);
+        var connection = new TestConnection(stalled);
         var stream = new CoalescingStream(connection);
         var session = new ClientSession(sid, capacity);
         session.Attach(WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true }), stream);
@@ -104,19 +103,18 @@ public sealed class ClientSessionTests
     }
 
     [Fact]
-    public async Task Broadcasts_to_many_sockets_arrive_in_order_and_none_starts_before_the_previous_reached_every_socket()
+    public async Task Broadcasts_to_many_sockets_arrive_whole_and_in_order_on_every_socket()
     {
         // 300 sockets: each broadcast is split over several work items. One socket has stalled.
         var ct = TestContext.Current.CancellationToken;
         var hub = new SessionHub();
-        var log = new List<(int Socket, byte[] Bytes)>();
         var (stalled, _) = Connected("stalled", 64, stalled: true);
         hub.Add(stalled);
         _ = stalled.StartWriter(ct);
         var connections = new List<TestConnection>();
         for (var i = 0; i < 300; i++)
         {
-            var (session, connection) = Connected("live-" + i, 64, log: (log, i));
+            var (session, connection) = Connected("live-" + i, 64);
             hub.Add(session);
             _ = session.StartWriter(ct);
             connections.Add(connection);
@@ -136,19 +134,9 @@ public sealed class ClientSessionTests
         foreach (var connection in connections) await connection.WaitForBytesAsync(expected.Count, ct);
         foreach (var connection in connections) Assert.Equal(expected, connection.Writes.SelectMany(w => w));
 
-        // A write that starts with broadcast b+1 comes after every write that holds broadcast b.
-        (int Socket, byte[] Bytes)[] writes;
-        lock (log) writes = [.. log];
-        for (var b = 0; b + 1 < frames.Count; b++)
-        {
-            var lastWithB = Array.FindLastIndex(writes, w => Contains(w.Bytes, frames[b]));
-            var firstStartingWithNext = Array.FindIndex(writes, w => w.Bytes.AsSpan().StartsWith(frames[b + 1]));
-            Assert.True(firstStartingWithNext < 0 || firstStartingWithNext > lastWithB,
-                $"broadcast {b + 1} reached a socket at write {firstStartingWithNext} before broadcast {b} reached the last one at {lastWithB}");
-        }
+        // Across sockets the order is not fixed: a socket whose write is under way when the next broadcast comes sends it
+        // right after, from its own drain, while the earlier fan-out still goes on elsewhere (FanOutQueue).
         Assert.DoesNotContain(connections, c => c.Writes.Count == 0);
-
-        static bool Contains(byte[] bytes, byte[] part) => bytes.AsSpan().IndexOf(part) >= 0;
     }
 
     [Fact]
@@ -176,10 +164,9 @@ public sealed class ClientSessionTests
     }
 
     /// <summary>
-    /// A connection that records writes (also in a log shared by several connections, in the order they happen), or,
-    /// stalled, takes none (a client that stopped reading).
+    /// A connection that records writes, or, stalled, takes none (a client that stopped reading).
     /// </summary>
-    private sealed class TestConnection(bool stalled, (List<(int Socket, byte[] Bytes)> Writes, int Socket)? log = null) : WriteRecorderStream
+    private sealed class TestConnection(bool stalled) : WriteRecorderStream
     {
         private readonly Lock _lock = new();
         private readonly List<byte[]> _writes = [];
@@ -212,10 +199,6 @@ public sealed class ClientSessionTests
         {
             if (stalled) await Task.Delay(Timeout.Infinite, cancellationToken);
             TaskCompletionSource written;
-            if (log is var (shared, socket))
-            {
-                lock (shared) shared.Add((socket, buffer.ToArray()));
-            }
             lock (_lock)
             {
                 _writes.Add(buffer.ToArray());
