@@ -34,7 +34,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build ComfySharp.slnx -c Release -nologo -clp:ErrorsOnly
 results=$(mktemp -d)
 status=0
-dotnet test --solution ComfySharp.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx || status=$?
+# Each test project writes its TRX report there (Directory.Build.props names it after the project).
+dotnet test --solution ComfySharp.slnx -c Release --no-build --results-directory "$results" || status=$?
 
 # One plain summary line over every test project, from the TRX files (one per test project).
 passed=0; failed=0; skipped=0; reports=0
