@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using ComfySharp.Engine.Queue;
 
 namespace ComfySharp.Storage.Sqlite;
 
@@ -21,29 +22,9 @@ internal static class PromptRows
     /// <summary>Prompts this long or longer (UTF-8 bytes: a page of a new database) get a row of their own.</summary>
     public const int KeptApartFrom = 2048;
 
-    private const byte StandIn = (byte)'0';
-
     /// <summary>The JSON with the prompt's bytes in the stand-in's place (<paramref name="at"/> -1: the JSON is whole).</summary>
-    public static byte[] Join(ReadOnlySpan<byte> json, int at, ReadOnlySpan<byte> prompt)
-    {
-        if (at < 0) return json.ToArray();
-        if (at >= json.Length || json[at] != StandIn) throw new InvalidDataException("A stored row has no prompt stand-in where its prompt_at says.");
-        var whole = GC.AllocateUninitializedArray<byte>(json.Length - 1 + prompt.Length);
-        json[..at].CopyTo(whole);
-        prompt.CopyTo(whole.AsSpan(at));
-        json[(at + 1)..].CopyTo(whole.AsSpan(at + prompt.Length));
-        return whole;
-    }
-
-    /// <summary>The JSON with the <paramref name="length"/> bytes at <paramref name="at"/> (the prompt) replaced by the stand-in.</summary>
-    public static byte[] Cut(ReadOnlySpan<byte> whole, int at, int length)
-    {
-        var json = GC.AllocateUninitializedArray<byte>(whole.Length - length + 1);
-        whole[..at].CopyTo(json);
-        json[at] = StandIn;
-        whole[(at + length)..].CopyTo(json.AsSpan(at + 1));
-        return json;
-    }
+    public static byte[] Join(ReadOnlySpan<byte> json, int at, ReadOnlySpan<byte> prompt) =>
+        at < 0 ? json.ToArray() : StandIn.Join(json, at, prompt);
 
     /// <summary>
     /// Tells a prompt's bytes apart without keeping them: a history entry takes over its queue row's prompt only when the

@@ -101,33 +101,16 @@ public sealed partial class SqlitePromptStore
             case StoreOpKind.AddPending:
             {
                 var item = op.Item!;
-                var apart = op.PromptAt >= 0;
                 if (_queueRows.TryGetValue(item.PromptId, out var existing))
                 {
-                    long? promptRow = null;
-                    if (existing.PromptRow is { } kept)
-                    {
-                        if (apart)
-                        {
-                            s.UpdatePrompt.Bind(1, kept).BindUtf8(2, item.PromptUtf8).Run();
-                            promptRow = kept;
-                        }
-                        else
-                        {
-                            s.DeletePrompt.Bind(1, kept).Run();
-                        }
-                    }
-                    else if (apart)
-                    {
-                        promptRow = s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64();
-                    }
+                    var promptRow = KeepPrompt(existing.PromptRow, item, apart: op.PromptAt >= 0);
                     s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
                         .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).Run();
                     _queueRows[item.PromptId] = new QueueRow(existing.Row, false, promptRow, op.PromptHash);
                 }
                 else
                 {
-                    long? promptRow = apart ? s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64() : null;
+                    var promptRow = KeepPrompt(null, item, apart: op.PromptAt >= 0);
                     var row = s.InsertPending.Bind(1, item.PromptId).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
                         .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).RunInt64();
                     _queueRows[item.PromptId] = new QueueRow(row, false, promptRow, op.PromptHash);
@@ -208,7 +191,7 @@ public sealed partial class SqlitePromptStore
         }
         if (op.PromptAt >= 0)
         {
-            promptRow ??= s.InsertPrompt.BindUtf8(1, record.Utf8Json.AsSpan(record.PromptAt, record.PromptLength)).RunInt64();
+            promptRow ??= s.InsertPrompt.BindUtf8(1, record.Prompt.Span).RunInt64();
         }
         _history.Cap = op.Cap;
         // A re-used prompt id keeps its row and so its position in history; one whose row is hidden (past the cap) is gone
@@ -224,6 +207,23 @@ public sealed partial class SqlitePromptStore
         _history.Add(record.PromptId, s.InsertHistory.Bind(1, record.PromptId).Bind(2, record.Number).Bind(3, record.CompletedAtMs)
             .BindUtf8(4, op.Json).Bind(5, promptRow).Bind(6, op.PromptAt).RunInt64());
         if (_history.NeedsTrim) TrimHidden();
+    }
+
+    /// <summary>
+    /// The prompts row for a queue row that had <paramref name="kept"/>: the item's prompt written into it (or a new one) when
+    /// the prompt is kept apart, else none (a row it had goes).
+    /// </summary>
+    private long? KeepPrompt(long? kept, QueueItem item, bool apart)
+    {
+        var s = _statements;
+        if (!apart)
+        {
+            if (kept is { } unused) s.DeletePrompt.Bind(1, unused).Run();
+            return null;
+        }
+        if (kept is not { } row) return s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64();
+        s.UpdatePrompt.Bind(1, row).BindUtf8(2, item.PromptUtf8).Run();
+        return row;
     }
 
     /// <summary>Deletes a queue row, and its prompt unless a history entry takes it over.</summary>

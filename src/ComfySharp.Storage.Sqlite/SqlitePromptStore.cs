@@ -177,16 +177,16 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct)
     {
-        // The entry without its prompt, whose bytes its queue row already stored (PromptRows); cut out by the caller.
-        var split = entry.PromptAt >= 0 && entry.PromptLength >= PromptRows.KeptApartFrom;
+        // The entry without its prompt, whose bytes its queue row already stored (PromptRows); a small one whole.
+        var apart = entry.StandInJson is not null && entry.Prompt.Length >= PromptRows.KeptApartFrom;
         var op = new StoreOp(StoreOpKind.Complete)
         {
             PromptId = promptId,
             Record = entry,
             Cap = historyCap,
-            Json = split ? PromptRows.Cut(entry.Utf8Json, entry.PromptAt, entry.PromptLength) : entry.Utf8Json,
-            PromptAt = split ? entry.PromptAt : -1,
-            PromptHash = split ? PromptRows.Hash(entry.Utf8Json.AsSpan(entry.PromptAt, entry.PromptLength)) : 0,
+            Json = apart ? entry.StandInJson : entry.Utf8Json,
+            PromptAt = apart ? entry.PromptAt : -1,
+            PromptHash = apart ? PromptRows.Hash(entry.Prompt.Span) : 0,
         };
         return Enqueue(op, mayRunHere: callerWaits);
     }

@@ -40,6 +40,18 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_entry_given_with_its_prompt_apart_reads_back_whole()
+    {
+        var prompt = System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["1"] = new string('p', 3000) }.ToJsonString());
+        var entry = new HistoryRecord("apart", 1, 2, """{"prompt":[1,"apart",0,{},[]]}"""u8.ToArray(), 21, prompt);
+        await Store.CompleteAsync("apart", entry, 100, callerWaits: true, Ct);
+        var expected = $$"""{"prompt":[1,"apart",{{System.Text.Encoding.UTF8.GetString(prompt)}},{},[]]}""";
+        Assert.Equal(expected, entry.Json);
+        Assert.Equal(expected, (await Store.GetHistoryAsync("apart", Ct))!.Json);
+        Assert.Equal(expected, (await Store.ReadHistoryAsync(0, null, Ct)).Single().Json);
+    }
+
+    [Fact]
     public async Task Remove_and_clear_affect_pending_items_only()
     {
         await Store.AddPendingAsync(Item(1, "running"), Ct);
@@ -453,13 +465,13 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         }
     }
 
-    /// <summary>A history entry as the worker writes it: the item's prompt spliced in, and where it stands.</summary>
+    /// <summary>A history entry as the worker writes it: a stand-in where the item's prompt stands, and the prompt apart.</summary>
     private static HistoryRecord Entry(QueueItem item, string status = "success")
     {
         var head = System.Text.Encoding.UTF8.GetBytes($$"""{"prompt":[{{item.Number}},"{{item.PromptId}}",""");
         var tail = System.Text.Encoding.UTF8.GetBytes($$$""",{},[]],"outputs":{},"status":{"status_str":"{{{status}}}"}}""");
-        byte[] json = [.. head, .. item.PromptUtf8, .. tail];
-        return new HistoryRecord(item.PromptId, item.Number, 5, json) { PromptAt = head.Length, PromptLength = item.PromptUtf8.Length };
+        byte[] json = [.. head, (byte)'0', .. tail];
+        return new HistoryRecord(item.PromptId, item.Number, 5, json, head.Length, item.PromptUtf8.ToArray());
     }
 
     private static QueueItem LongItem(string id, int nodes, string text = "a")

@@ -48,4 +48,12 @@ public sealed record NodeProgress(string NodeId, string DisplayNodeId, string? P
     public double Value { get; set; }
     public double Max { get; set; } = 1;
     public bool Finished { get; set; }
+
+    /// <summary>Copies of the records as they are now, for an event sent later (the registry goes on changing them).</summary>
+    public static NodeProgress[] Snapshot(IReadOnlyList<NodeProgress> nodes)
+    {
+        var copy = new NodeProgress[nodes.Count];
+        for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
+        return copy;
+    }
 }

@@ -95,12 +95,8 @@ public sealed class OrderedEvents(IExecutionEvents inner) : IExecutionEvents
         }
     }
 
-    private void HoldProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes)
-    {
-        var copy = new NodeProgress[nodes.Count];
-        for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
-        Hold((scope, copy), static (e, s) => e.ProgressState(s.scope, s.copy));
-    }
+    private void HoldProgressState(ExecutionScope scope, IReadOnlyList<NodeProgress> nodes) =>
+        Hold((scope, copy: NodeProgress.Snapshot(nodes)), static (e, s) => e.ProgressState(s.scope, s.copy));
 
     public void ProgressText(ExecutionScope scope, string nodeId, string text) =>
         Raise((scope, nodeId, text), static (e, s) => e.ProgressText(s.scope, s.nodeId, s.text));

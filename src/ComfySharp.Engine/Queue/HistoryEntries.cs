@@ -21,9 +21,8 @@ public static class HistoryEntries
 
     internal static HistoryRecord Create(QueueItem item, ExecutionOutcome outcome, TimeProvider time)
     {
-        // The entry is written around a one-byte stand-in for the prompt, then copied once into an array of its exact size
-        // with the prompt's bytes (those the queue already made) in the stand-in's place: a large graph is neither cloned,
-        // serialized again nor copied twice (a buffer sized for the whole entry and its copy were two large arrays).
+        // The entry is written around a one-byte stand-in for the prompt, whose bytes (those the queue already made) stay
+        // apart (HistoryRecord): a large graph is neither cloned, serialized again nor copied into the entry.
         using var scratch = ScratchJson.Start();
         var w = scratch.Writer;
         w.WriteStartObject();
@@ -48,11 +47,7 @@ public static class HistoryEntries
         w.WritePropertyName("meta");
         outcome.Meta.WriteTo(w);
         w.WriteEndObject();
-        var prompt = item.PromptUtf8;
-        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), scratch.ToArray(promptAt, prompt))
-        {
-            PromptAt = promptAt,
-            PromptLength = prompt.Length,
-        };
+        return new HistoryRecord(item.PromptId, item.Number, time.GetUtcNow().ToUnixTimeMilliseconds(), scratch.Written.ToArray(), promptAt,
+            item.PromptBytes);
     }
 }

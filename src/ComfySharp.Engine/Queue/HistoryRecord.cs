@@ -7,27 +7,64 @@ namespace ComfySharp.Engine.Queue;
 /// protocol.md §2.8 (<c>{"prompt", "outputs", "status", "meta"}</c>) kept as the UTF-8 bytes the worker wrote, so neither
 /// the store nor a read ever converts or re-serializes it.
 /// </summary>
-public sealed class HistoryRecord(string promptId, double number, long completedAtMs, byte[] utf8Json)
+/// <remarks>
+/// The worker's entries keep the prompt apart (<see cref="StandInJson"/>, <see cref="PromptAt"/>, <see cref="Prompt"/>, the
+/// bytes the queue item already holds): a store that keeps prompts in rows of their own never needs the whole text, which
+/// for a long graph was a copy of the prompt made only to be cut out again. <see cref="Utf8Json"/> joins it when asked.
+/// </remarks>
+public sealed class HistoryRecord
 {
+    private byte[]? _utf8Json;
+
+    public HistoryRecord(string promptId, double number, long completedAtMs, byte[] utf8Json)
+    {
+        PromptId = promptId;
+        Number = number;
+        CompletedAtMs = completedAtMs;
+        _utf8Json = utf8Json;
+    }
+
     /// <summary>An entry given as text (tests, tools).</summary>
     public HistoryRecord(string promptId, double number, long completedAtMs, string json)
         : this(promptId, number, completedAtMs, json is null ? null! : Encoding.UTF8.GetBytes(json))
     {
     }
 
-    public string PromptId { get; } = promptId;
-    public double Number { get; } = number;
-    public long CompletedAtMs { get; } = completedAtMs;
-    public byte[] Utf8Json { get; } = utf8Json;
+    /// <summary>An entry whose prompt is given apart: <paramref name="standInJson"/> holds a <see cref="StandIn"/> at <paramref name="promptAt"/>.</summary>
+    public HistoryRecord(string promptId, double number, long completedAtMs, byte[] standInJson, int promptAt, ReadOnlyMemory<byte> prompt)
+    {
+        PromptId = promptId;
+        Number = number;
+        CompletedAtMs = completedAtMs;
+        StandInJson = standInJson;
+        PromptAt = promptAt;
+        Prompt = prompt;
+    }
 
-    /// <summary>
-    /// Where the prompt's bytes stand in <see cref="Utf8Json"/>, or -1 when that is not known. A store may keep them apart:
-    /// they are the bytes the prompt's queue row already holds.
-    /// </summary>
-    public int PromptAt { get; init; } = -1;
+    public string PromptId { get; }
+    public double Number { get; }
+    public long CompletedAtMs { get; }
 
-    /// <summary>How many bytes of <see cref="Utf8Json"/> the prompt takes from <see cref="PromptAt"/>.</summary>
-    public int PromptLength { get; init; }
+    /// <summary>The whole entry JSON (joined once from its parts when the prompt was given apart).</summary>
+    public byte[] Utf8Json
+    {
+        get
+        {
+            if (_utf8Json is not null || StandInJson is null) return _utf8Json!;
+            // Two readers at once join the same bytes; either array serves.
+            Interlocked.CompareExchange(ref _utf8Json, StandIn.Join(StandInJson, PromptAt, Prompt.Span), null);
+            return _utf8Json;
+        }
+    }
+
+    /// <summary>The entry JSON with a stand-in for the prompt, or null when the entry was given whole.</summary>
+    public byte[]? StandInJson { get; }
+
+    /// <summary>Where the prompt's stand-in is in <see cref="StandInJson"/>; -1 when the entry was given whole.</summary>
+    public int PromptAt { get; } = -1;
+
+    /// <summary>The prompt's bytes, when given apart.</summary>
+    public ReadOnlyMemory<byte> Prompt { get; }
 
     /// <summary>The entry JSON as text.</summary>
     public string Json => Encoding.UTF8.GetString(Utf8Json);

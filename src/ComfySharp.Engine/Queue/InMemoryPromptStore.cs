@@ -67,6 +67,8 @@ public sealed class InMemoryPromptStore : IPromptStore
 
     public ValueTask CompleteAsync(string promptId, HistoryRecord entry, int historyCap, bool callerWaits, CancellationToken ct)
     {
+        // Kept whole: the prompt's parts would stay beside the joined text once the entry is read.
+        if (entry.StandInJson is not null) entry = new HistoryRecord(entry.PromptId, entry.Number, entry.CompletedAtMs, entry.Utf8Json);
         lock (_lock)
         {
             _queue.Remove(promptId);

@@ -53,7 +53,10 @@ public sealed record QueueItem(
     /// <see cref="Prompt"/> as UTF-8 JSON, written once and reused wherever the prompt is stored (the durable queue, the
     /// history entry), so a large graph is neither cloned nor serialized again.
     /// </summary>
-    public ReadOnlySpan<byte> PromptUtf8
+    public ReadOnlySpan<byte> PromptUtf8 => PromptBytes.Span;
+
+    /// <summary><see cref="PromptUtf8"/> as the array it is kept in (never changed).</summary>
+    internal ReadOnlyMemory<byte> PromptBytes
     {
         get
         {

@@ -42,25 +42,13 @@ public ref struct ScratchJson
     /// </summary>
     public readonly int WriteStandIn()
     {
-        Writer.WriteRawValue(StandIn, skipInputValidation: true);
+        Writer.WriteRawValue(Queue.StandIn.Utf8, skipInputValidation: true);
         Writer.Flush();
-        return (int)Writer.BytesCommitted - StandIn.Length;
+        return (int)Writer.BytesCommitted - Queue.StandIn.Utf8.Length;
     }
 
     /// <summary>The written JSON as one array of its exact size, with <paramref name="value"/> in the stand-in's place.</summary>
-    public readonly byte[] ToArray(int standInAt, ReadOnlySpan<byte> value)
-    {
-        var written = Written;
-        var head = written[..standInAt];
-        var tail = written[(standInAt + StandIn.Length)..];
-        var json = GC.AllocateUninitializedArray<byte>(head.Length + value.Length + tail.Length);
-        head.CopyTo(json);
-        value.CopyTo(json.AsSpan(head.Length));
-        tail.CopyTo(json.AsSpan(head.Length + value.Length));
-        return json;
-    }
-
-    private static ReadOnlySpan<byte> StandIn => "0"u8;
+    public readonly byte[] ToArray(int standInAt, ReadOnlySpan<byte> value) => Queue.StandIn.Join(Written, standInAt, value);
 
     /// <summary>The thread's writer, reset to write from the start of its empty buffer.</summary>
     public static ScratchJson Start()

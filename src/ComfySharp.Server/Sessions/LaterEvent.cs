@@ -22,12 +22,8 @@ internal abstract class LaterEvent
     public static LaterEvent Executing(string nodeId, string displayNodeId, string promptId) => new ExecutingEvent(nodeId, displayNodeId, promptId);
 
     /// <summary>The nodes as they are now: the engine changes its records after the call.</summary>
-    public static LaterEvent ProgressState(string promptId, IReadOnlyList<NodeProgress> nodes)
-    {
-        var copy = new NodeProgress[nodes.Count];
-        for (var i = 0; i < copy.Length; i++) copy[i] = nodes[i] with { };
-        return new ProgressStateEvent(promptId, copy);
-    }
+    public static LaterEvent ProgressState(string promptId, IReadOnlyList<NodeProgress> nodes) =>
+        new ProgressStateEvent(promptId, NodeProgress.Snapshot(nodes));
 
     private sealed class ExecutingEvent(string nodeId, string displayNodeId, string promptId) : LaterEvent
     {
