@@ -208,6 +208,11 @@ public sealed class ImageFlowTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         await using var ws = await _server.ConnectAsync("meta-client", ct);
         await ws.SendTextAsync("""{"type": "feature_flags", "data": {"supports_preview_metadata": true}}""", ct);
+        // The flags hold once the server answers them: the socket's messages and the POST travel apart, and a prompt queued
+        // before the answer may run (and send its preview) before the flags were read.
+        while ((await ws.ReceiveAsync(ct) ?? throw new InvalidOperationException("closed")).Type != "feature_flags")
+        {
+        }
         var prompt = JsonNode.Parse("""
         {
           "7": {"class_type": "EmptyImage", "inputs": {"width": 3, "height": 2, "batch_size": 1, "color": 65280}},
