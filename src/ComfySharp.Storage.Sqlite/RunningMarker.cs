@@ -16,6 +16,7 @@ internal sealed class RunningMarker : IDisposable
     private readonly SafeFileHandle _file;
     private readonly byte[] _buffer = new byte[4 + MaxIdBytes];
     private readonly Lock _lock = new();
+    private long _writes;
 
     private RunningMarker(SafeFileHandle file) => _file = file;
 
@@ -50,13 +51,32 @@ internal sealed class RunningMarker : IDisposable
             var length = Encoding.UTF8.GetBytes(promptId, _buffer.AsSpan(4));
             BinaryPrimitives.WriteInt32LittleEndian(_buffer, length);
             RandomAccess.Write(_file, _buffer.AsSpan(0, 4 + length), 0);
+            _writes++;
             return true;
+        }
+    }
+
+    /// <summary>How many ids were written so far (for <see cref="ClearUnlessWritten"/>).</summary>
+    public long Writes
+    {
+        get
+        {
+            lock (_lock) return _writes;
         }
     }
 
     public void Clear()
     {
         lock (_lock) RandomAccess.Write(_file, new byte[4], 0);
+    }
+
+    /// <summary>Clears the marker unless an id was written since <see cref="Writes"/> read <paramref name="writes"/>.</summary>
+    public void ClearUnlessWritten(long writes)
+    {
+        lock (_lock)
+        {
+            if (_writes == writes) RandomAccess.Write(_file, new byte[4], 0);
+        }
     }
 
     public void Dispose() => _file.Dispose();

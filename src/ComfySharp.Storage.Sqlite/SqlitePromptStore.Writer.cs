@@ -101,7 +101,15 @@ public sealed partial class SqlitePromptStore
             case StoreOpKind.AddPending:
             {
                 var item = op.Item!;
-                if (_queueRows.TryGetValue(item.PromptId, out var existing))
+                var queued = _queueRows.TryGetValue(item.PromptId, out var existing);
+                if (queued && IsRunning(item.PromptId, existing))
+                {
+                    // Queued again while it runs: the running row stays (a crash must not lose either item), and the new item
+                    // gets a row of its own. The running row is the one its completion deletes.
+                    _runningRows[item.PromptId] = existing;
+                    queued = false;
+                }
+                if (queued)
                 {
                     var promptRow = KeepPrompt(existing.PromptRow, item, apart: op.PromptAt >= 0);
                     s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
@@ -183,7 +191,8 @@ public sealed partial class SqlitePromptStore
         var s = _statements;
         var record = op.Record!;
         long? promptRow = null;
-        if (_queueRows.Remove(op.PromptId!, out var queued))
+        op.ClearsMarker = _runningRows.Remove(op.PromptId!, out var queued);
+        if (op.ClearsMarker || _queueRows.Remove(op.PromptId!, out queued))
         {
             var takeOver = op.PromptAt >= 0 && queued.PromptRow is not null && queued.PromptHash == op.PromptHash;
             DeleteQueued(queued, keepPrompt: takeOver);
@@ -267,7 +276,12 @@ public sealed partial class SqlitePromptStore
             while (read.Step())
             {
                 var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(2), read.Utf8(3), (int)read.Int64(1));
-                items.Add(_markedAttempts.TryGetValue(item.PromptId, out var marked) ? item with { Attempts = item.Attempts + marked } : item);
+                // The marker's attempts are the running row's: the older of two rows with one id.
+                var running = _runningRows.TryGetValue(item.PromptId, out var set) ? set.Row
+                    : _queueRows.TryGetValue(item.PromptId, out var only) ? only.Row : -1;
+                items.Add(running == read.Int64(4) && _markedAttempts.TryGetValue(item.PromptId, out var marked)
+                    ? item with { Attempts = item.Attempts + marked }
+                    : item);
             }
         }
         finally
@@ -295,14 +309,25 @@ public sealed partial class SqlitePromptStore
     }
 
     /// <summary>
-    /// After its commit: a completed or re-added item's attempts are in its row (or it has none), so the marker's count
-    /// for it goes. Not inside the transaction: a batch that rolls back must leave the count where it was.
+    /// After its commit: the attempt of a completed run is no longer only the marker's. Not inside the transaction: a batch
+    /// that rolls back must leave the count where it was. One count per run, so a run of the same id (queued again) that
+    /// started before this completion committed keeps its own.
     /// </summary>
     private void Settle(StoreOp op)
     {
-        if (op.Kind == StoreOpKind.Complete) _markedAttempts.TryRemove(op.PromptId!, out _);
-        else if (op.Kind == StoreOpKind.AddPending) _markedAttempts.TryRemove(op.Item!.PromptId, out _);
+        if (op.Kind != StoreOpKind.Complete) return;
+        if (op.ClearsMarker) _marker.ClearUnlessWritten(op.MarkerWrites);
+        var id = op.PromptId!;
+        while (_markedAttempts.TryGetValue(id, out var count))
+        {
+            if (count <= 1 ? _markedAttempts.TryRemove(new KeyValuePair<string, int>(id, count)) : _markedAttempts.TryUpdate(id, count - 1, count)) return;
+        }
     }
 
-    private bool IsRunning(string promptId, QueueRow row) => row.Running || _markedAttempts.ContainsKey(promptId);
+    /// <summary>
+    /// Whether <paramref name="row"/>, the id's row in <see cref="_queueRows"/>, is running: never when a running row of the
+    /// same id was set apart (this one is then the item queued again meanwhile).
+    /// </summary>
+    private bool IsRunning(string promptId, QueueRow row) =>
+        (row.Running || _markedAttempts.ContainsKey(promptId)) && !_runningRows.ContainsKey(promptId);
 }

@@ -32,7 +32,9 @@ public sealed partial class SqlitePromptStore : IPromptStore
 
     // Written only by whoever runs the current batch (one at a time, WriteQueue's turn), and by the constructor.
     private readonly Dictionary<string, QueueRow> _queueRows = new(StringComparer.Ordinal);
-    // Attempts that only the running marker holds (MarkRunningAsync writes no row): added when a prompt starts, dropped
+    // A running item's row when the same id was queued again meanwhile (then _queueRows holds the new item's row).
+    private readonly Dictionary<string, QueueRow> _runningRows = new(StringComparer.Ordinal);
+    // Attempts that only the running marker holds (MarkRunningAsync writes no row): one added when a run starts, taken off
     // when it completes. An id here is running, so delete and clear leave it. After a crash the marker alone counts it.
     private readonly ConcurrentDictionary<string, int> _markedAttempts = new(StringComparer.Ordinal);
     private readonly HistoryIndex _history = new();
@@ -83,13 +85,22 @@ public sealed partial class SqlitePromptStore : IPromptStore
             // Nothing runs before the store opens: an item marked running was interrupted by a crash and is pending again
             // (its attempt count stays, which is how a second crash is recognised). The marker names the item that was
             // running; if its attempt had not been committed yet (still not marked running), it is counted now.
+            // An id with two rows was queued again while it ran; the newer item replaces the interrupted one, as a pending
+            // item is replaced by the same id queued again.
             marker = RunningMarker.Open(full + "-running");
+            database.Execute("BEGIN IMMEDIATE");
             if (marker.Read() is { } wasRunning)
             {
-                using var counting = new Statement(database, "UPDATE queue SET attempts = attempts + 1 WHERE prompt_id = ?1 AND running = 0");
+                using var counting = new Statement(database,
+                    "UPDATE queue SET attempts = attempts + 1 WHERE row = (SELECT min(row) FROM queue WHERE prompt_id = ?1) AND running = 0");
                 counting.Bind(1, wasRunning).Run();
             }
-            database.Execute("UPDATE queue SET running = 0 WHERE running = 1");
+            database.Execute("""
+                DELETE FROM prompts WHERE row IN (SELECT prompt FROM queue WHERE row NOT IN (SELECT max(row) FROM queue GROUP BY prompt_id));
+                DELETE FROM queue WHERE row NOT IN (SELECT max(row) FROM queue GROUP BY prompt_id);
+                UPDATE queue SET running = 0 WHERE running = 1;
+                COMMIT;
+                """);
             marker.Clear();
             statements = new Statements(database);
             var store = new SqlitePromptStore(database, statements, marker) { Path = full };
@@ -115,12 +126,17 @@ public sealed partial class SqlitePromptStore : IPromptStore
     {
         var s = _statements;
         _queueRows.Clear();
+        _runningRows.Clear();
         try
         {
+            // In row order: of two rows with one id (queued again while it ran), the older is the running one.
             var read = s.QueueRows;
             while (read.Step())
             {
-                _queueRows[read.Text(0)] = new QueueRow(read.Int64(1), read.Int64(2) != 0, read.IsNull(3) ? null : read.Int64(3), read.Int64(4));
+                var id = read.Text(0);
+                var row = new QueueRow(read.Int64(1), read.Int64(2) != 0, read.IsNull(3) ? null : read.Int64(3), read.Int64(4));
+                if (_queueRows.Remove(id, out var older)) _runningRows[id] = older;
+                _queueRows[id] = row;
             }
         }
         finally
@@ -184,6 +200,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
             PromptId = promptId,
             Record = entry,
             Cap = historyCap,
+            MarkerWrites = _marker.Writes,
             Json = apart ? entry.StandInJson : entry.Utf8Json,
             PromptAt = apart ? entry.PromptAt : -1,
             PromptHash = apart ? PromptRows.Hash(entry.Prompt.Span) : 0,

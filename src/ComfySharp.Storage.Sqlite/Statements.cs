@@ -29,9 +29,9 @@ internal sealed class Statements : IDisposable
         DeleteHistory = new(db, "DELETE FROM history WHERE seq = ?1");
         ClearHistoryPrompts = new(db, "DELETE FROM prompts WHERE row IN (SELECT prompt FROM history)");
         ClearHistory = new(db, "DELETE FROM history");
-        ReadQueue = new(db, "SELECT q.item, q.attempts, q.prompt_at, p.json FROM queue q LEFT JOIN prompts p ON p.row = q.prompt " +
+        ReadQueue = new(db, "SELECT q.item, q.attempts, q.prompt_at, p.json, q.row FROM queue q LEFT JOIN prompts p ON p.row = q.prompt " +
             "ORDER BY q.number, q.prompt_id");
-        QueueRows = new(db, "SELECT prompt_id, row, running, prompt, prompt_hash FROM queue");
+        QueueRows = new(db, "SELECT prompt_id, row, running, prompt, prompt_hash FROM queue ORDER BY row");
         HistoryRows = new(db, "SELECT prompt_id, seq FROM history");
         GetHistory = new(db, "SELECT h.prompt_id, h.number, h.completed_at_ms, h.json, h.prompt_at, p.json FROM history h " +
             "LEFT JOIN prompts p ON p.row = h.prompt WHERE h.seq = ?1");

@@ -44,6 +44,13 @@ internal sealed class StoreOp(StoreOpKind kind)
     public IReadOnlyCollection<string>? PromptIds { get; init; }
     public HistoryRecord? Record { get; init; }
     public int Cap { get; init; }
+    /// <summary>A completion's: the marker's write count when the run ended (<see cref="RunningMarker.Writes"/>).</summary>
+    public long MarkerWrites { get; init; }
+    /// <summary>
+    /// Set by a completion whose id was queued again while it ran: the marker, which still names the id, would count an
+    /// attempt against the item queued again at the next open, so it is cleared unless another run started meanwhile.
+    /// </summary>
+    public bool ClearsMarker { get; set; }
     public int Offset { get; init; }
     public int? Limit { get; init; }
 

@@ -111,6 +111,50 @@ public sealed class CrashRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_prompt_id_queued_again_while_it_ran_survives_kill_9_after_its_first_run_ended()
+    {
+        // The same prompt_id is queued again while its first run executes; the first run ends (interrupted) and the second
+        // starts; kill -9. The second must run again after the restart: the first run's completion must not have taken the
+        // second's row with it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Overall);
+        var ct = timeout.Token;
+        var id = Guid.NewGuid().ToString();
+        await using (var first = await ServerProcess.StartAsync(_folder, ct))
+        {
+            using var ws = await first.ConnectAsync(ClientId, ct);
+            Assert.Equal(id, await first.QueueAsync(Sleep("first run", 30), ClientId, ct, id));
+            await ws.WaitForAsync(e => EventSocket.IsExecuting(e, id, "sleep"), ct);
+            Assert.Equal(id, await first.QueueAsync(Sleep("queued again", 30), ClientId, ct, id));
+            await first.PostAsync("interrupt", new JsonObject { ["prompt_id"] = id }, ct);
+            await ws.WaitForAsync(e => (string?)e["type"] == "execution_interrupted" && (string?)e["data"]!["prompt_id"] == id, ct);
+            await ws.WaitForAsync(e => EventSocket.IsExecuting(e, id, "sleep"), ct);
+            Assert.Equal("first run", SleepValue(await first.HistoryAsync(id, ct)));
+            await first.KillAsync();
+        }
+
+        await using var second = await ServerProcess.StartAsync(_folder, ct);
+        using (var ws = await second.ConnectAsync(ClientId, ct))
+        {
+            var restored = await second.GetAsync("queue", ct);
+            Assert.True(RunningId(restored) == id || PendingIds(restored).Contains(id),
+                $"The prompt queued again was lost in the crash: {restored.ToJsonString()}\n{second.Log}");
+            await ws.WaitForAsync(e => (string?)e["type"] == "executing" && (string?)e["data"]!["node"] == "sleep"
+                && ((string?)e["data"]!["prompt_id"] ?? id) == id, ct);
+            var queue = await second.GetAsync("queue", ct);
+            Assert.True(RunningId(queue) == id, $"The prompt queued again is not running after the restart: {queue.ToJsonString()}\n{second.Log}");
+            await second.PostAsync("interrupt", new JsonObject { ["prompt_id"] = id }, ct);
+            await ws.WaitForAsync(e => EventSocket.IsExecuting(e, id, null), ct);
+        }
+        var entry = await second.HistoryAsync(id, ct);
+        Assert.Equal("queued again", SleepValue(entry));
+        Assert.Equal("error", (string?)entry!["status"]!["status_str"]);
+        Assert.Empty((await second.GetAsync("queue", ct))["queue_pending"]!.AsArray());
+
+        static string? SleepValue(JsonObject? entry) => (string?)entry?["prompt"]?[2]?["sleep"]?["inputs"]?["value"];
+    }
+
+    [Fact]
     public async Task Sigterm_interrupts_the_running_prompt_and_exits_cleanly()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -118,12 +118,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Task<EventSocket> ConnectAsync(string clientId, CancellationToken ct) => EventSocket.ConnectAsync(BaseAddress, clientId, ct);
 
-    public async Task<string> QueueAsync(JsonObject prompt, string clientId, CancellationToken ct)
+    public async Task<string> QueueAsync(JsonObject prompt, string clientId, CancellationToken ct, string? promptId = null)
     {
-        using var response = await Http.PostAsJsonAsync("prompt", new JsonObject { ["prompt"] = prompt, ["client_id"] = clientId }, ct);
+        var request = new JsonObject { ["prompt"] = prompt, ["client_id"] = clientId };
+        if (promptId is not null) request["prompt_id"] = promptId;
+        using var response = await Http.PostAsJsonAsync("prompt", request, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /prompt: {(int)response.StatusCode} {body}");
         return (string)JsonNode.Parse(body)!["prompt_id"]!;
+    }
+
+    /// <summary>POSTs <paramref name="body"/> and fails unless the answer is a success.</summary>
+    public async Task PostAsync(string path, JsonObject body, CancellationToken ct)
+    {
+        using var response = await Http.PostAsJsonAsync(path, body, ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
     }
 
     public async Task<JsonObject> GetAsync(string path, CancellationToken ct) => (await Http.GetFromJsonAsync<JsonObject>(path, ct))!;

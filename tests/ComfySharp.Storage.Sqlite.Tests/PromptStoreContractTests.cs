@@ -65,6 +65,40 @@ public abstract class PromptStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prompt_id_queued_again_while_it_runs_is_kept_apart_until_each_run_completes()
+    {
+        await Store.AddPendingAsync(Item(1, "same"), Ct);
+        await Store.MarkRunningAsync("same", Ct);
+        await Store.AddPendingAsync(Item(2, "same"), Ct);
+        Assert.Equal([(1.0, 1), (2.0, 0)], (await Store.LoadQueueAsync(Ct)).Select(i => (i.Number, i.Attempts)));
+        // Queued a third time: the pending one is replaced, the running one stays.
+        await Store.AddPendingAsync(Item(3, "same"), Ct);
+        Assert.Equal([(1.0, 1), (3.0, 0)], (await Store.LoadQueueAsync(Ct)).Select(i => (i.Number, i.Attempts)));
+
+        await Store.CompleteAsync("same", Record("same", "first"), 100, callerWaits: true, Ct);
+        Assert.Equal([(3.0, 0)], (await Store.LoadQueueAsync(Ct)).Select(i => (i.Number, i.Attempts)));
+        await Store.MarkRunningAsync("same", Ct);
+        await Store.CompleteAsync("same", Record("same", "second"), 100, callerWaits: true, Ct);
+        Assert.Empty(await Store.LoadQueueAsync(Ct));
+        Assert.Equal(Record("same", "second").Json, (await Store.GetHistoryAsync("same", Ct))!.Json);
+    }
+
+    [Fact]
+    public async Task Delete_and_clear_leave_the_running_item_of_an_id_queued_again()
+    {
+        await Store.AddPendingAsync(Item(1, "same"), Ct);
+        await Store.MarkRunningAsync("same", Ct);
+        await Store.AddPendingAsync(Item(2, "same"), Ct);
+        await Store.RemovePendingAsync(["same"], Ct);
+        Assert.Equal([1.0], (await Store.LoadQueueAsync(Ct)).Select(i => i.Number));
+        await Store.AddPendingAsync(Item(3, "same"), Ct);
+        await Store.ClearPendingAsync(Ct);
+        Assert.Equal([1.0], (await Store.LoadQueueAsync(Ct)).Select(i => i.Number));
+        await Store.CompleteAsync("same", Record("same"), 100, callerWaits: true, Ct);
+        Assert.Empty(await Store.LoadQueueAsync(Ct));
+    }
+
+    [Fact]
     public async Task Mark_running_counts_attempts()
     {
         await Store.AddPendingAsync(Item(1, "p"), Ct);
@@ -550,6 +584,51 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         Assert.Equal(second.Utf8Json, (await Store.GetHistoryAsync("same", ct))!.Utf8Json);
         Assert.Equal((1, 1L), await PromptRowsAsync(ct));
         await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_prompt_id_queued_again_while_it_ran_survives_a_crash_after_the_first_run_completed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = LongItem("same", 40, "first");
+        var again = LongItem("same", 40, "again") with { Number = 2 };
+        await Store.AddPendingAsync(first, ct);
+        await Store.MarkRunningAsync("same", ct);
+        await Store.AddPendingAsync(again, ct);
+        await Store.CompleteAsync("same", Entry(first), 100, callerWaits: true, ct);
+        await Store.DisposeAsync(); // the process dies before the second run starts
+
+        await InitializeAsync();
+        var restored = (await Store.LoadQueueAsync(ct)).Single();
+        Assert.Equal((2.0, 0), (restored.Number, restored.Attempts));
+        Assert.Equal(again.PromptUtf8.ToArray(), restored.PromptUtf8.ToArray());
+        Assert.Equal(Entry(first).Utf8Json, (await Store.GetHistoryAsync("same", ct))!.Utf8Json);
+        Assert.Equal((2, 2L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_prompt_id_queued_again_while_it_ran_replaces_the_run_a_crash_interrupted()
+    {
+        // The process dies during the first run: at the next open the item queued later under the same id takes the interrupted
+        // one's place, as it would have replaced it had it still been pending. Its attempts start at 0.
+        var ct = TestContext.Current.CancellationToken;
+        var first = LongItem("same", 40, "first");
+        var again = LongItem("same", 40, "again") with { Number = 2 };
+        await Store.AddPendingAsync(LongItem("other", 40), ct);
+        await Store.AddPendingAsync(first, ct);
+        await Store.MarkRunningAsync("same", ct);
+        await Store.AddPendingAsync(again, ct);
+        await Store.DisposeAsync();
+
+        await InitializeAsync();
+        var restored = await Store.LoadQueueAsync(ct);
+        Assert.Equal([("other", 0), ("same", 0)], restored.Select(i => (i.PromptId, i.Attempts)));
+        Assert.Equal(again.PromptUtf8.ToArray(), restored[1].PromptUtf8.ToArray());
+        Assert.Equal((2, 2L), await PromptRowsAsync(ct));
+        await InitializeAsync();
+        await Store.CompleteAsync("same", Entry(again), 100, callerWaits: true, ct);
+        Assert.Equal(["other"], (await Store.LoadQueueAsync(ct)).Select(i => i.PromptId));
     }
 
     [Fact]

@@ -5,6 +5,8 @@ public sealed class InMemoryPromptStore : IPromptStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, QueueItem> _queue = new(StringComparer.Ordinal);
+    // A running item whose id was queued again meanwhile (then _queue holds the new item): its completion removes this one.
+    private readonly Dictionary<string, QueueItem> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _historyIndex = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, HistoryRecord> _history = [];
     private long _nextSequence;
@@ -14,6 +16,7 @@ public sealed class InMemoryPromptStore : IPromptStore
         lock (_lock)
         {
             var items = new List<QueueItem>(_queue.Values);
+            items.AddRange(_running.Values);
             items.Sort(static (a, b) => a.Number != b.Number ? a.Number.CompareTo(b.Number) : string.CompareOrdinal(a.PromptId, b.PromptId));
             return ValueTask.FromResult<IReadOnlyList<QueueItem>>(items);
         }
@@ -21,7 +24,15 @@ public sealed class InMemoryPromptStore : IPromptStore
 
     public ValueTask AddPendingAsync(QueueItem item, CancellationToken ct)
     {
-        lock (_lock) _queue[item.PromptId] = item;
+        lock (_lock)
+        {
+            // Marked running (attempted at least once) and not set apart yet: the one running.
+            if (_queue.TryGetValue(item.PromptId, out var existing) && existing.Attempts > 0 && !_running.ContainsKey(item.PromptId))
+            {
+                _running[item.PromptId] = existing;
+            }
+            _queue[item.PromptId] = item;
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -71,7 +82,7 @@ public sealed class InMemoryPromptStore : IPromptStore
         if (entry.StandInJson is not null) entry = new HistoryRecord(entry.PromptId, entry.Number, entry.CompletedAtMs, entry.Utf8Json);
         lock (_lock)
         {
-            _queue.Remove(promptId);
+            if (!_running.Remove(promptId)) _queue.Remove(promptId);
             if (_historyIndex.TryGetValue(promptId, out var sequence))
             {
                 _history[sequence] = entry;
