@@ -8,6 +8,7 @@ namespace ComfySharp.LoadGen;
 internal sealed class BroadcastRound : IDisposable
 {
     private readonly long[] _arrivals; // Stopwatch timestamps, 0 until the socket's status arrives
+    private readonly long[] _stamps; // the kernel's arrival stamps (Unix ns), 0 where there is none
     private readonly ManualResetEventSlim _allArrived = new(false, 0);
     private readonly ManualResetEventSlim _allDrained = new(false, 0);
     private int _arrived;
@@ -18,13 +19,16 @@ internal sealed class BroadcastRound : IDisposable
     {
         Number = number;
         _arrivals = new long[clients];
+        _stamps = new long[clients];
     }
 
     public int Number { get; }
 
-    public void Arrived(int client, long timestamp)
+    /// <summary>Socket <paramref name="client"/> read its status at <paramref name="timestamp"/>; <paramref name="arrivedUnixNs"/> is the kernel's stamp of its arrival, or 0.</summary>
+    public void Arrived(int client, long timestamp, long arrivedUnixNs = 0)
     {
         _arrivals[client] = timestamp;
+        _stamps[client] = arrivedUnixNs;
         if (Interlocked.Increment(ref _arrived) == _arrivals.Length) _allArrived.Set();
     }
 
@@ -59,6 +63,22 @@ internal sealed class BroadcastRound : IDisposable
             last = Math.Max(last, t);
         }
         return (Percentiles.Ms(first - postedAt), Percentiles.Ms(last - postedAt));
+    }
+
+    /// <summary>
+    /// Milliseconds from <paramref name="postedUnixNs"/> to the first and the last arrival the kernel stamped (when the status
+    /// reached each socket, however late the generator read it); null unless every socket has a stamp.
+    /// </summary>
+    public (double FirstMs, double LastMs)? StampedSpread(long postedUnixNs)
+    {
+        long first = long.MaxValue, last = 0;
+        foreach (var t in _stamps)
+        {
+            if (t == 0) return null;
+            first = Math.Min(first, t);
+            last = Math.Max(last, t);
+        }
+        return ((first - postedUnixNs) / 1e6, (last - postedUnixNs) / 1e6);
     }
 
     public void Dispose()

@@ -14,6 +14,10 @@ internal static unsafe partial class Epoll
     private const int CtlAdd = 1;
     private const int CtlDel = 2;
     private const int CloExec = 0x80000;
+    private const int SolSocket = 1;
+    private const int SoTimestampNs = 35;
+    private const int MessageHeaderSize = 56;
+    private const int ControlSize = 64;
 
     /// <summary>
     /// Bytes of one <c>struct epoll_event</c>: a 32-bit event mask, then 64 bits of user data. The kernel headers pack it on
@@ -59,6 +63,48 @@ internal static unsafe partial class Epoll
         fixed (byte* p = buffer) return Recv(fd, p, (nuint)buffer.Length, 0);
     }
 
+    /// <summary>
+    /// Asks the kernel to stamp what <paramref name="fd"/> receives with the time it arrived (<c>SO_TIMESTAMPNS</c>, the
+    /// generic Linux value that x64 and arm64 use); <see cref="ReceiveStamped"/> reads the stamps.
+    /// </summary>
+    public static void StampArrivals(int fd)
+    {
+        var on = 1;
+        if (SetSockOpt(fd, SolSocket, SoTimestampNs, &on, sizeof(int)) != 0) throw Failure("setsockopt(SO_TIMESTAMPNS)");
+    }
+
+    /// <summary>
+    /// <see cref="Receive"/>, also giving when the newest bytes it returned reached the socket (<see cref="StampArrivals"/>),
+    /// in nanoseconds since the Unix epoch on the system clock; 0 when the kernel gave no stamp.
+    /// </summary>
+    public static nint ReceiveStamped(int fd, Span<byte> buffer, out long arrivedUnixNs)
+    {
+        arrivedUnixNs = 0;
+        var control = stackalloc byte[ControlSize];
+        var iov = stackalloc nint[2];
+        var header = stackalloc byte[MessageHeaderSize];
+        new Span<byte>(header, MessageHeaderSize).Clear();
+        fixed (byte* p = buffer)
+        {
+            iov[0] = (nint)p;
+            iov[1] = buffer.Length;
+            // struct msghdr on 64-bit Linux: name, namelen, iov, iovlen, control, controllen, flags.
+            *(nint**)(header + 16) = iov;
+            *(nint*)(header + 24) = 1;
+            *(byte**)(header + 32) = control;
+            *(nint*)(header + 40) = ControlSize;
+            var read = RecvMsg(fd, header, 0);
+            if (read <= 0) return read;
+            // One struct cmsghdr (length, level, type, then the data at 16) holding a struct timespec, if the kernel gave it.
+            var controlLength = *(nint*)(header + 40);
+            if (controlLength >= 32 && *(int*)(control + 8) == SolSocket && *(int*)(control + 12) == SoTimestampNs)
+            {
+                arrivedUnixNs = (*(long*)(control + 16) * 1_000_000_000) + *(long*)(control + 24);
+            }
+            return read;
+        }
+    }
+
     public static int LastError => Marshal.GetLastPInvokeError();
 
     public static void Close(int fd) => CloseFd(fd);
@@ -76,6 +122,12 @@ internal static unsafe partial class Epoll
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
+    private static partial nint RecvMsg(int fd, byte* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseFd(int fd);

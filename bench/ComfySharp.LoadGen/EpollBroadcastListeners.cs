@@ -15,6 +15,15 @@ namespace ComfySharp.LoadGen;
 /// The sockets are connected and greeted with blocking calls (on <c>--connect-concurrency</c> threads) and only then made
 /// non-blocking, so the runtime's own epoll never learns of them (an async call would register each there for good, and its
 /// thread would wake for every message too).
+/// <para>
+/// On 64-bit Linux the kernel stamps each socket's data with the time it arrived (<c>SO_TIMESTAMPNS</c>), and every receive
+/// returns the stamp of the newest bytes it read: when the status reached the client, however late this thread got to it.
+/// The stamp can only be late, never early (bytes that arrive later and are read in the same receive carry their own, later
+/// stamp). With arrival stamped by the kernel the thread need not read at once, so it sleeps a few milliseconds after each
+/// batch (<c>--read-pause-ms</c>): on 2 shared cores a reader that wakes for every few sockets takes CPU from the server
+/// while it broadcasts, and each wake-up is a scheduler call in the server's send. The time a socket's status was read is
+/// still reported; it then includes the pauses.
+/// </para>
 /// </remarks>
 [SupportedOSPlatform("linux")]
 internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
@@ -22,20 +31,24 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
     private const int BufferSize = 4096; // per socket; a status frame is ~100 bytes, and a larger message grows its buffer
     private const int MaxEvents = 256;
     private const int WaitMs = 50; // how soon the loop sees Dispose; an idle wake-up 20 times a second costs nothing measurable
+    // The kernel's arrival stamps, read with recvmsg's control data as laid out on 64-bit Linux.
+    private static readonly bool Stamped = Environment.Is64BitProcess;
 
     private readonly RawWebSocket?[] _sockets;
     private readonly int[] _fds; // the sockets' descriptors, for recv
     private readonly int[] _arrivedIn; // per socket, the last round it arrived in
     private readonly int[] _drainedIn;
     private readonly int _epoll;
+    private readonly int _pauseMs;
     private Thread? _loop;
     private BroadcastRound? _round;
     private Exception? _lost; // the first socket lost, with its index
     private int _lostIndex = -1;
     private volatile bool _stopping;
 
-    private EpollBroadcastListeners(int count)
+    private EpollBroadcastListeners(int count, int pauseMs)
     {
+        _pauseMs = pauseMs;
         _sockets = new RawWebSocket?[count];
         _fds = new int[count];
         _arrivedIn = new int[count];
@@ -50,9 +63,10 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
     public Exception? ConnectError { get; private set; }
 
     /// <summary>Connects <paramref name="count"/> sockets, each greeted with its first <c>status</c>; stops at the first failure (<see cref="ConnectError"/>).</summary>
-    public static EpollBroadcastListeners Connect(Uri url, int count, int concurrency, CancellationToken ct)
+    /// <param name="pauseMs">How long the reading thread sleeps after each batch of ready sockets (see the class remarks).</param>
+    public static EpollBroadcastListeners Connect(Uri url, int count, int concurrency, int pauseMs, CancellationToken ct)
     {
-        var listeners = new EpollBroadcastListeners(count);
+        var listeners = new EpollBroadcastListeners(count, pauseMs);
         try
         {
             listeners.ConnectAll(url, concurrency, ct);
@@ -147,6 +161,7 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
             }
             socket.Socket.Blocking = false;
             _fds[i] = (int)socket.Socket.Handle;
+            if (Stamped) Epoll.StampArrivals(_fds[i]);
             Epoll.Add(_epoll, _fds[i], Epoll.In, i);
         }
         _loop = new Thread(Loop, 256 * 1024) { IsBackground = true, Name = "loadgen epoll" };
@@ -166,6 +181,7 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
                 return;
             }
             for (var e = 0; e < ready; e++) Receive(Epoll.DataAt(events, e));
+            if (ready > 0 && _pauseMs > 0) Thread.Sleep(_pauseMs);
         }
     }
 
@@ -174,7 +190,8 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
     {
         var socket = _sockets[index];
         if (socket is null) return;
-        var read = Epoll.Receive(_fds[index], socket.ReceiveRoom());
+        long arrivedUnixNs = 0;
+        var read = Stamped ? Epoll.ReceiveStamped(_fds[index], socket.ReceiveRoom(), out arrivedUnixNs) : Epoll.Receive(_fds[index], socket.ReceiveRoom());
         var receivedAt = Stopwatch.GetTimestamp();
         if (read < 0)
         {
@@ -191,7 +208,7 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
         socket.Received((int)read, receivedAt);
         try
         {
-            while (socket.TryNextMessage(out var message)) Handle(index, message);
+            while (socket.TryNextMessage(out var message)) Handle(index, message, arrivedUnixNs);
             if (socket.IsClosed) Lose(index, new IOException("the server closed it"));
         }
         catch (IOException ex)
@@ -200,7 +217,7 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
         }
     }
 
-    private void Handle(int index, SocketMessage message)
+    private void Handle(int index, SocketMessage message, long arrivedUnixNs)
     {
         // Binary frames and every other event (a busy server may broadcast progress or previews) are skipped.
         if (!message.IsText || !IsStatus(message.Data.Span, out var queueRemaining)) return;
@@ -208,7 +225,7 @@ internal sealed unsafe class EpollBroadcastListeners : IBroadcastListeners
         if (_arrivedIn[index] != round.Number)
         {
             _arrivedIn[index] = round.Number;
-            round.Arrived(index, message.ReceivedAt);
+            round.Arrived(index, message.ReceivedAt, arrivedUnixNs);
         }
         if (queueRemaining == 0 && _drainedIn[index] != round.Number)
         {

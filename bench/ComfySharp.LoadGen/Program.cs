@@ -10,7 +10,7 @@ const string Usage = """
                  prompts/s until executing {node: null} for every prompt, POST latency percentiles
       latency    --count 1000 [--warmup 100]           sequential submit -> executing null; p50/p90/p99/max
       chain      --nodes 1000,10000 [--rounds 3]        PrimitiveString -> n x StringConcatenate -> PreviewAny; POST to done, us per node
-      broadcast  --clients 1000 [--rounds 5] [--connect-concurrency 32] [--pid P]
+      broadcast  --clients 1000 [--rounds 5] [--connect-concurrency 32] [--read-pause-ms 5] [--pid P]
                  POST -> the enqueue status on every socket; median/max over rounds; CPU per round (the server's with --pid)
       startup    --command "<server command line>" [--workdir DIR] [--idle-s 0] [--poll-ms 10]
                  starts it (sh -c "exec <command>"), ms until GET /prompt answers 200, RSS, then kills it
@@ -26,7 +26,7 @@ var scenarios = new Dictionary<string, string[]>(StringComparer.Ordinal)
     ["throughput"] = ["posters", "count", "cached", "warmup"],
     ["latency"] = ["count", "warmup"],
     ["chain"] = ["nodes", "rounds"],
-    ["broadcast"] = ["clients", "rounds", "connect-concurrency", "pid"],
+    ["broadcast"] = ["clients", "rounds", "connect-concurrency", "read-pause-ms", "pid"],
     ["startup"] = ["command", "workdir", "idle-s", "poll-ms"],
     ["rss"] = ["pid"],
     ["soak"] = ["pid", "count", "posters", "cached", "warmup"],
