@@ -81,6 +81,7 @@ internal static class ChainScenario
         row.Add("rounds", "rounds", (long)totals.Count)
             .Add("total_ms_best", "POST to done, best (ms)", best)
             .Add("total_ms_median", "POST to done, median (ms)", totals[(totals.Count - 1) / 2])
+            .Add("total_ms_max", "POST to done, slowest (ms)", totals[^1])
             .Add("post_ms_best", "POST answered, best (ms)", Min(posts))
             .Add("per_node_us", "per node, best (us)", best * 1000 / nodes);
         if (double.IsFinite(generatorCpu))

@@ -47,6 +47,24 @@ internal sealed class Database : IDisposable
         if (rc != raw.SQLITE_OK) throw new SqliteStoreException($"SQLite error {rc}: {message ?? raw.sqlite3_errstr(rc).utf8_to_string()}", rc);
     }
 
+    /// <summary>
+    /// Pages this connection has written so far (<c>SQLITE_DBSTATUS_CACHE_WRITE</c>); in WAL mode, the frames its commits
+    /// appended to the WAL. A 32-bit count: compare two readings by their unchecked difference.
+    /// </summary>
+    public int PagesWritten()
+    {
+        raw.sqlite3_db_status(Handle, raw.SQLITE_DBSTATUS_CACHE_WRITE, out var current, out _, 0);
+        return current;
+    }
+
+    /// <summary>Copies what the WAL holds into the database file (a passive checkpoint, which the one connection always completes).</summary>
+    /// <exception cref="SqliteStoreException">SQLite could not.</exception>
+    public void Checkpoint()
+    {
+        var rc = raw.sqlite3_wal_checkpoint_v2(Handle, null, raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        if (rc != raw.SQLITE_OK) throw Error(rc);
+    }
+
     /// <summary>The error of a call that returned <paramref name="rc"/>, with SQLite's message for it.</summary>
     public SqliteStoreException Error(int rc)
     {

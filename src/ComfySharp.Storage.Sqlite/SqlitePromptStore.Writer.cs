@@ -10,11 +10,48 @@ public sealed partial class SqlitePromptStore
         try
         {
             RunBatch(batch);
+            CheckpointIfDue(onWriter: false);
         }
         finally
         {
             _writes.CallerDone(batch);
         }
+    }
+
+    /// <summary>
+    /// After a batch, once its callers went on: checkpoints when the WAL has grown by <see cref="CheckpointPages"/> since the
+    /// last one. A checkpoint copies megabytes and syncs two files (a 10,000-node prompt adds ~500 pages, so every eighth
+    /// such commit crossed the mark); run inside a commit, as SQLite's automatic one is, it held up the POST answer or the
+    /// history entry that commit was for (one of about nine 10,000-node chains took twice as long). A caller that ran its
+    /// own batch hands the checkpoint to the writer thread instead of doing it before it goes on.
+    /// </summary>
+    private void CheckpointIfDue(bool onWriter)
+    {
+        if (unchecked(_database.PagesWritten() - _pagesAtCheckpoint) < CheckpointPages) return;
+        if (!onWriter)
+        {
+            if (_checkpointWaiting) return;
+            _checkpointWaiting = true;
+            try
+            {
+                _writes.Add(new StoreOp(StoreOpKind.Checkpoint), mayRunHere: false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The store is closing; closing the connection checkpoints.
+            }
+            return;
+        }
+        _checkpointWaiting = false;
+        try
+        {
+            _database.Checkpoint();
+        }
+        catch (SqliteStoreException)
+        {
+            // The next crossing tries again; SQLite's own checkpoint remains as a backstop.
+        }
+        _pagesAtCheckpoint = _database.PagesWritten();
     }
 
     /// <summary>
@@ -29,6 +66,7 @@ public sealed partial class SqlitePromptStore
         {
             RunBatch(batch);
             batch.Clear();
+            CheckpointIfDue(onWriter: true);
         }
         _writerEnded.TrySetResult();
     }
@@ -171,6 +209,8 @@ public sealed partial class SqlitePromptStore
                 // Hidden rows are the oldest: positions count from the first visible one.
                 s.ReadHistory.Bind(1, op.Limit ?? -1).Bind(2, (long)op.Offset + _history.Hidden);
                 op.Records = ReadRecords(s.ReadHistory);
+                break;
+            case StoreOpKind.Checkpoint:
                 break;
             case StoreOpKind.GetHistory:
                 if (_history.TryGetVisible(op.PromptId!, out var found))

@@ -17,6 +17,8 @@ internal enum StoreOpKind
     ReadHistory,
     /// <summary>One history entry by its row (<see cref="StoreOp.Seq"/>; <see cref="StoreOp.Records"/>).</summary>
     GetHistory,
+    /// <summary>Writes nothing: hands the writer thread the turn, which then checkpoints (<see cref="SqlitePromptStore"/>).</summary>
+    Checkpoint,
 }
 
 /// <summary>

@@ -761,6 +761,19 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
     }
 
     [Fact]
+    public async Task A_caller_that_commits_its_own_writes_leaves_the_checkpoints_to_the_writer_thread()
+    {
+        // One caller whose every commit runs on its own thread (nobody else writes): the checkpoints it makes due must still
+        // happen, on the writer thread; SQLite's own would only start at 32 MB.
+        var ct = TestContext.Current.CancellationToken;
+        var json = new JsonObject { ["marker"] = new string('x', 4000) }.ToJsonString();
+        for (var i = 0; i < 10_000; i++) await Store.CompleteAsync("h" + i, new HistoryRecord("h" + i, i, 1, json), 1_000, callerWaits: true, ct);
+        var wal = new FileInfo(DatabasePath + "-wal");
+        Assert.True(wal.Length < 16 << 20, $"the WAL holds {wal.Length} bytes after 40 MB of history");
+        Assert.Equal(1_000, await Store.CountHistoryAsync(ct));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
     {
         var ct = TestContext.Current.CancellationToken;
