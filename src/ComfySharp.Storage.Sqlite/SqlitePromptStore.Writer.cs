@@ -149,14 +149,14 @@ public sealed partial class SqlitePromptStore
                 }
                 if (queued)
                 {
-                    var promptRow = KeepPrompt(existing.PromptRow, item, apart: op.PromptAt >= 0);
+                    var promptRow = KeepPrompt(existing.PromptRow, op);
                     s.UpdatePending.Bind(1, existing.Row).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
                         .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).Run();
                     _queueRows[item.PromptId] = new QueueRow(existing.Row, false, promptRow, op.PromptHash);
                 }
                 else
                 {
-                    var promptRow = KeepPrompt(null, item, apart: op.PromptAt >= 0);
+                    var promptRow = KeepPrompt(null, op);
                     var row = s.InsertPending.Bind(1, item.PromptId).Bind(2, item.Number).BindUtf8(3, op.Json).Bind(4, item.Attempts)
                         .Bind(5, promptRow).Bind(6, op.PromptAt).Bind(7, op.PromptHash).RunInt64();
                     _queueRows[item.PromptId] = new QueueRow(row, false, promptRow, op.PromptHash);
@@ -240,7 +240,8 @@ public sealed partial class SqlitePromptStore
         }
         if (op.PromptAt >= 0)
         {
-            promptRow ??= s.InsertPrompt.BindUtf8(1, record.Prompt.Span).RunInt64();
+            // Not taken over (queued again while it ran, or never queued here): packed now, on the thread that commits.
+            promptRow ??= s.InsertPrompt.BindPrompt(1, record.Prompt.Span, PromptRows.Pack(record.Prompt.Span)).RunInt64();
         }
         _history.Cap = op.Cap;
         // A re-used prompt id keeps its row and so its position in history; one whose row is hidden (past the cap) is gone
@@ -259,19 +260,20 @@ public sealed partial class SqlitePromptStore
     }
 
     /// <summary>
-    /// The prompts row for a queue row that had <paramref name="kept"/>: the item's prompt written into it (or a new one) when
-    /// the prompt is kept apart, else none (a row it had goes).
+    /// The prompts row for a queue row that had <paramref name="kept"/>: the added item's prompt written into it (or a new one)
+    /// when the prompt is kept apart, else none (a row it had goes).
     /// </summary>
-    private long? KeepPrompt(long? kept, QueueItem item, bool apart)
+    private long? KeepPrompt(long? kept, StoreOp op)
     {
         var s = _statements;
-        if (!apart)
+        if (op.PromptAt < 0)
         {
             if (kept is { } unused) s.DeletePrompt.Bind(1, unused).Run();
             return null;
         }
-        if (kept is not { } row) return s.InsertPrompt.BindUtf8(1, item.PromptUtf8).RunInt64();
-        s.UpdatePrompt.Bind(1, row).BindUtf8(2, item.PromptUtf8).Run();
+        var prompt = op.Item!.PromptUtf8;
+        if (kept is not { } row) return s.InsertPrompt.BindPrompt(1, prompt, op.PackedPrompt).RunInt64();
+        s.UpdatePrompt.Bind(1, row).BindPrompt(2, prompt, op.PackedPrompt).Run();
         return row;
     }
 
@@ -315,7 +317,7 @@ public sealed partial class SqlitePromptStore
         {
             while (read.Step())
             {
-                var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(2), read.Utf8(3), (int)read.Int64(1));
+                var item = QueueItemJson.Read(read.Utf8(0), (int)read.Int64(2), read.Prompt(3), (int)read.Int64(1));
                 // The marker's attempts are the running row's: the older of two rows with one id.
                 var running = _runningRows.TryGetValue(item.PromptId, out var set) ? set.Row
                     : _queueRows.TryGetValue(item.PromptId, out var only) ? only.Row : -1;
@@ -338,7 +340,7 @@ public sealed partial class SqlitePromptStore
         {
             while (read.Step())
             {
-                records.Add(new HistoryRecord(read.Text(0), read.Double(1), read.Int64(2), PromptRows.Join(read.Utf8(3), (int)read.Int64(4), read.Utf8(5))));
+                records.Add(new HistoryRecord(read.Text(0), read.Double(1), read.Int64(2), PromptRows.Join(read.Utf8(3), (int)read.Int64(4), read.Prompt(5))));
             }
         }
         finally

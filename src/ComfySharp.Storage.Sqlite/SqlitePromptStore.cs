@@ -22,7 +22,7 @@ namespace ComfySharp.Storage.Sqlite;
 /// </remarks>
 public sealed partial class SqlitePromptStore : IPromptStore
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
     // WAL pages after which the writer thread checkpoints (8 MB of 2 KB pages).
     private const int CheckpointPages = 4000;
 
@@ -179,6 +179,7 @@ public sealed partial class SqlitePromptStore : IPromptStore
             Json = json,
             PromptAt = promptAt,
             PromptHash = apart ? PromptRows.Hash(item.PromptUtf8) : 0,
+            PackedPrompt = apart ? PromptRows.Pack(item.PromptUtf8) : null,
         });
     }
 

@@ -49,6 +49,13 @@ internal sealed class Statement : IDisposable
         return this;
     }
 
+    /// <summary>A prompt for the prompts table: <paramref name="packed"/> as a blob when there is one (<see cref="PromptRows.Pack"/>), else the text.</summary>
+    public Statement BindPrompt(int index, ReadOnlySpan<byte> prompt, byte[]? packed)
+    {
+        Check(packed is null ? raw.sqlite3_bind_text(_stmt, index, prompt) : raw.sqlite3_bind_blob(_stmt, index, packed));
+        return this;
+    }
+
     /// <summary>An integer, or SQL NULL for none.</summary>
     public Statement Bind(int index, long? value)
     {
@@ -120,6 +127,13 @@ internal sealed class Statement : IDisposable
 
     /// <summary>A text or blob column's bytes, valid until the next step or reset.</summary>
     public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_stmt, column);
+
+    /// <summary>
+    /// A prompts row's prompt (<see cref="PromptRows"/>): a blob is unpacked (into a new array), text is its bytes as they are
+    /// (valid until the next step or reset); empty for NULL.
+    /// </summary>
+    public ReadOnlySpan<byte> Prompt(int column) =>
+        raw.sqlite3_column_type(_stmt, column) == raw.SQLITE_BLOB ? PromptRows.Unpack(raw.sqlite3_column_blob(_stmt, column)) : raw.sqlite3_column_blob(_stmt, column);
 
     public string Text(int column) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(_stmt, column));
 

@@ -42,6 +42,8 @@ internal sealed class StoreOp(StoreOpKind kind)
     /// <summary>Where the prompt's stand-in is in <see cref="Json"/>; -1 when the JSON is whole (<see cref="PromptRows"/>).</summary>
     public int PromptAt { get; init; } = -1;
     public long PromptHash { get; init; }
+    /// <summary>An added item's prompt as its prompts row stores it, when packed (<see cref="PromptRows.Pack"/>; packed by the caller, not by whoever commits).</summary>
+    public byte[]? PackedPrompt { get; init; }
     public string? PromptId { get; init; }
     public IReadOnlyCollection<string>? PromptIds { get; init; }
     public HistoryRecord? Record { get; init; }

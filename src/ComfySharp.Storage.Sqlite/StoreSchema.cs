@@ -6,8 +6,10 @@ namespace ComfySharp.Storage.Sqlite;
 /// The tables and their versions (<c>PRAGMA user_version</c>). Schema 1 had a unique text index on the prompt id in both
 /// tables and AUTOINCREMENT history; schema 2 keys both by rowid alone (the store maps prompt ids in memory), which halves
 /// the B-tree work of every write. Schema 3 keeps prompts in a table of their own, written once for the queue row and the
-/// history entry both (<see cref="PromptRows"/>). Opening an older file brings it up to date in one transaction: schema-1
-/// rows are copied over, and rows from before schema 3 keep holding their prompts.
+/// history entry both (<see cref="PromptRows"/>). Schema 4 changes no table: a prompts row may hold its prompt packed, as a
+/// blob, which a reader of schema 3 would take for text (so it must refuse the file). Opening an older file brings it up to
+/// date in one transaction: schema-1 rows are copied over, rows from before schema 3 keep holding their prompts, and text
+/// prompts rows stay text.
 /// </summary>
 internal static class StoreSchema
 {
@@ -40,7 +42,7 @@ internal static class StoreSchema
         );
         """;
 
-    // Each prompts row belongs to one queue row or one history entry.
+    // Each prompts row belongs to one queue row or one history entry; json is the prompt's UTF-8 text, or a blob packing it.
     private const string Prompts = """
         CREATE TABLE prompts (
             row INTEGER PRIMARY KEY,
@@ -68,6 +70,7 @@ internal static class StoreSchema
         var script = version switch
         {
             0 => Queue + History + Prompts,
+            3 => "",
             2 => PromptColumns + Prompts,
             1 => "ALTER TABLE queue RENAME TO queue_v1; ALTER TABLE history RENAME TO history_v1;" + Queue + History + Prompts + """
                 INSERT INTO queue (prompt_id, number, item, attempts, running)

@@ -703,6 +703,95 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         await InitializeAsync();
     }
 
+    [Fact]
+    public async Task A_long_prompt_is_stored_packed_and_reads_back_byte_for_byte()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Raw UTF-8 (a JSON writer would have escaped it) and escapes.
+        var nodes = Enumerable.Range(0, 2_000).Select(i => $$$"""
+            "n{{{i}}}":{"class_type":"PrimitiveString","inputs":{"value":"ünïcødé ✓ \" \\ {{{i}}}"}}
+            """);
+        var item = new QueueItem(1, "packed", System.Text.Encoding.UTF8.GetBytes("{" + string.Join(",", nodes) + "}"), [], ["n0"]);
+        await Store.AddPendingAsync(item, ct);
+        var (type, stored) = await PromptRowAsync(ct);
+        Assert.Equal("blob", type);
+        Assert.True(stored * 5 < item.PromptUtf8.Length, $"{stored} bytes hold a prompt of {item.PromptUtf8.Length}");
+
+        await InitializeAsync();
+        var restored = (await Store.LoadQueueAsync(ct)).Single();
+        Assert.Equal(item.PromptUtf8.ToArray(), restored.PromptUtf8.ToArray());
+        var entry = Entry(item);
+        await Store.CompleteAsync("packed", entry, 100, callerWaits: true, ct);
+        Assert.Equal(entry.Utf8Json, (await Store.GetHistoryAsync("packed", ct))!.Utf8Json);
+        await Store.DisposeAsync();
+        await InitializeAsync();
+        Assert.Equal(entry.Utf8Json, (await Store.ReadHistoryAsync(0, null, ct)).Single().Utf8Json);
+    }
+
+    [Fact]
+    public async Task A_schema_3_file_with_a_prompt_row_in_text_is_read_as_it_is()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var item = LongItem("text", 300);
+        await Store.AddPendingAsync(item, ct);
+        await Store.DisposeAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            // As schema 3 wrote it: the prompt as text.
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE prompts SET json = $text; PRAGMA user_version = 3;";
+            command.Parameters.AddWithValue("$text", System.Text.Encoding.UTF8.GetString(item.PromptUtf8));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await InitializeAsync();
+        Assert.Equal(item.PromptUtf8.ToArray(), (await Store.LoadQueueAsync(ct)).Single().PromptUtf8.ToArray());
+        var entry = Entry(item);
+        await Store.CompleteAsync("text", entry, 100, callerWaits: true, ct);
+        Assert.Equal(entry.Utf8Json, (await Store.GetHistoryAsync("text", ct))!.Utf8Json);
+        var (type, _) = await PromptRowAsync(ct);
+        Assert.Equal("text", type); // the history entry took the row over as it was
+        Assert.Equal(4L, await UserVersionAsync(ct));
+        await InitializeAsync();
+    }
+
+    [Fact]
+    public void A_prompt_that_does_not_pack_smaller_stays_text_and_a_damaged_packed_row_is_reported()
+    {
+        var noise = new byte[4096];
+        new Random(7).NextBytes(noise);
+        Assert.Null(PromptRows.Pack(noise));
+        var prompt = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("""{"class_type":"PreviewAny"},""", 200)));
+        var packed = PromptRows.Pack(prompt)!;
+        Assert.Equal(prompt, PromptRows.Unpack(packed));
+        Assert.Throws<InvalidDataException>(() => PromptRows.Unpack(packed.AsSpan(0, 3)));
+        Assert.Throws<InvalidDataException>(() => PromptRows.Unpack(packed.AsSpan(0, packed.Length / 2)));
+        packed[0]++; // a length the data does not unpack to
+        Assert.Throws<InvalidDataException>(() => PromptRows.Unpack(packed));
+    }
+
+    /// <summary>The one prompts row's storage class and size in bytes; the store must be closed.</summary>
+    private async Task<(string Type, long Length)> PromptRowAsync(CancellationToken ct)
+    {
+        await Store.DisposeAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(json), length(CAST(json AS BLOB)) FROM prompts";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        Assert.True(await reader.ReadAsync(ct));
+        return (reader.GetString(0), reader.GetInt64(1));
+    }
+
+    private async Task<long> UserVersionAsync(CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>Rows of the prompts table, and rows that name one (queue and history); the store must be closed.</summary>
     private async Task<(long Prompts, long Holders)> PromptRowsAsync(CancellationToken ct)
     {
