@@ -85,7 +85,7 @@ internal static class PromptRoutes
         var idNode = request["prompt_id"];
         if (idNode is null)
         {
-            promptId = Guid.NewGuid().ToString();
+            promptId = RandomIds.NewGuid().ToString();
         }
         else if (idNode is JsonValue idValue && idValue.TryGetValue<string>(out var given) && IsCanonicalUuid(given))
         {
