@@ -48,20 +48,24 @@ internal static class PromptRows
     /// </summary>
     public static byte[]? Pack(ReadOnlySpan<byte> prompt)
     {
-        var room = BrotliEncoder.GetMaxCompressedLength(prompt.Length);
-        var buffer = ArrayPool<byte>.Shared.Rent(4 + room);
-        try
+        // Into a buffer that grows with the output (a fraction of the prompt), not one the prompt's size: a pooled buffer for
+        // a 100 MB prompt would stay in the pool.
+        var output = new ArrayBufferWriter<byte>(Math.Clamp(prompt.Length / 8, 256, 1 << 20));
+        output.Advance(4);
+        using var encoder = new BrotliEncoder(quality: 1, window: 22);
+        var source = prompt;
+        while (true)
         {
-            using var encoder = new BrotliEncoder(quality: 1, window: 22);
-            var status = encoder.Compress(prompt, buffer.AsSpan(4, room), out _, out var written, isFinalBlock: true);
-            if (status != OperationStatus.Done || 4 + written >= prompt.Length) return null;
-            BinaryPrimitives.WriteInt32LittleEndian(buffer, prompt.Length);
-            return buffer.AsSpan(0, 4 + written).ToArray();
+            var status = encoder.Compress(source, output.GetSpan(Math.Max(4096, output.WrittenCount)), out var consumed, out var written, isFinalBlock: true);
+            output.Advance(written);
+            source = source[consumed..];
+            if (output.WrittenCount >= prompt.Length) return null;
+            if (status == OperationStatus.Done) break;
+            if (status != OperationStatus.DestinationTooSmall) return null;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var packed = output.WrittenSpan.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(packed, prompt.Length);
+        return packed;
     }
 
     /// <summary>The prompt a packed row holds (<see cref="Pack"/>).</summary>

@@ -768,6 +768,14 @@ public sealed class SqlitePromptStoreTests : PromptStoreContractTests
         Assert.Throws<InvalidDataException>(() => PromptRows.Unpack(packed.AsSpan(0, packed.Length / 2)));
         packed[0]++; // a length the data does not unpack to
         Assert.Throws<InvalidDataException>(() => PromptRows.Unpack(packed));
+
+        // Large and only partly compressible (base64 noise packs to ~3/4): the output outgrows its first buffer several times.
+        var large = new byte[6 << 20];
+        new Random(8).NextBytes(large);
+        var text = System.Text.Encoding.UTF8.GetBytes("{\"1\":{\"inputs\":{\"value\":\"" + Convert.ToBase64String(large) + "\"}}}");
+        var packedLarge = PromptRows.Pack(text)!;
+        Assert.InRange(packedLarge.Length, text.Length / 2, text.Length - 1);
+        Assert.Equal(text, PromptRows.Unpack(packedLarge));
     }
 
     /// <summary>The one prompts row's storage class and size in bytes; the store must be closed.</summary>
