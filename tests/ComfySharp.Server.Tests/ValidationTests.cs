@@ -264,6 +264,33 @@ public sealed class ValidationTests : IAsyncLifetime
         Assert.Equal(expected, (string?)json["error"]!["details"]);
     }
 
+    // A byte that is not UTF-8 (0xFF, written as '~' below) anywhere in a body: the JSON reader checks strings only when they
+    // are read, and one in client_id once passed validation and took the server down when the worker read it.
+    [Theory]
+    [InlineData("/prompt", """{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "~"}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}}""")]
+    [InlineData("/prompt", """{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}, "~": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}}""")]
+    [InlineData("/prompt", """{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}, "client_id": "~"}""")]
+    [InlineData("/prompt", """{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}, "extra_data": {"~": 1}}""")]
+    [InlineData("/prompt", """{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}, "_meta": {"title": "~"}}, "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}}""")]
+    [InlineData("/queue", """{"delete": ["~"]}""")]
+    [InlineData("/history", """{"delete": ["~"]}""")]
+    [InlineData("/api/jobs/cancel", """{"job_ids": ["~"]}""", "Request body must be valid JSON")]
+    public async Task A_body_that_is_not_utf8_is_invalid_json_and_the_server_goes_on(string path, string body, string said = "not valid UTF-8")
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        bytes[Array.IndexOf(bytes, (byte)'~')] = 0xFF;
+        var (status, json) = await _server.PostBytesAsync(path, bytes, ct);
+        Assert.Equal(400, status);
+        Assert.Contains(said, json!.ToJsonString(), StringComparison.Ordinal);
+
+        await using var ws = await _server.ConnectAsync("after-bad-utf8", ct);
+        await ws.ReceiveJsonAsync(ct);
+        var id = await _server.QueueAsync(Prompts.Trivial("still serving"), "after-bad-utf8", ct);
+        await ws.CollectUntilDoneAsync(id, ct);
+        Assert.Equal("success", (string?)(await _server.HistoryAsync(id, ct))["status"]!["status_str"]);
+    }
+
     [Theory]
     [InlineData("""{"prompt": null}""", "no_prompt")]
     [InlineData("""{"prompt": [1, 2]}""", "invalid_prompt")]

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Nodes;
 using ComfySharp.Engine.Validation;
 
@@ -23,7 +24,15 @@ internal static class RequestBodies
     }
 
     /// <summary>As <see cref="ReadAsync"/>, from bytes already read.</summary>
-    public static JsonNode? Parse(ReadOnlySpan<byte> body) => body.IsEmpty ? null : JsonNode.Parse(body, NodeOptions, DocumentOptions);
+    /// <exception cref="JsonException">Invalid JSON, or bytes that are not UTF-8.</exception>
+    public static JsonNode? Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty) return null;
+        // The JSON reader checks the UTF-8 of a string only when the string is read, so a bad byte in a value nobody has read
+        // yet would pass here and throw later, in validation or in the worker (which took the server down).
+        if (!Utf8.IsValid(body)) throw new JsonException("The request body is not valid UTF-8.");
+        return JsonNode.Parse(body, NodeOptions, DocumentOptions);
+    }
 
     /// <summary>The whole body in a rented buffer (a long prompt's body would otherwise grow through the large object heap).</summary>
     public static async Task<Body> ReadBytesAsync(HttpRequest request, CancellationToken ct)
@@ -57,12 +66,14 @@ internal static class RequestBodies
     /// <summary>
     /// Reads a <c>POST /prompt</c> body of the usual shape without a JSON tree for the prompt: an object whose
     /// <c>prompt</c> is an object <see cref="RawPrompt"/> reads, no property twice. Its other properties come back as JSON.
-    /// False for any other body (invalid JSON included): <see cref="Parse"/> then reads it and the route reports what is wrong.
+    /// False for any other body (invalid JSON or UTF-8 included): <see cref="Parse"/> then reads it and the route reports what
+    /// is wrong.
     /// </summary>
     public static bool TryReadPrompt(ReadOnlySpan<byte> body, out JsonObject request, out RawPrompt? prompt)
     {
         request = [];
         prompt = null;
+        if (!Utf8.IsValid(body)) return false;
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);

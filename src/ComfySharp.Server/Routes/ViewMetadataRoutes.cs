@@ -39,6 +39,8 @@ internal static class ViewMetadataRoutes
         if (length > MaxHeader || (long)length > stream.Length - 8) return null;
         var header = new byte[length];
         await stream.ReadExactlyAsync(header, ct);
+        // Names and strings are decoded only when read: bytes that are not UTF-8 would throw past the catch below.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) return null;
         try
         {
             return JsonNode.Parse(header) is JsonObject o && o["__metadata__"] is { } m ? m.DeepClone() : null;

@@ -113,7 +113,8 @@ internal static partial class WebSocketEndpoint
         JsonNode? message;
         try
         {
-            message = JsonNode.Parse(text);
+            // The socket refuses text frames that are not UTF-8; checked again because the reader would only throw later.
+            message = System.Text.Unicode.Utf8.IsValid(text) ? JsonNode.Parse(text) : throw new JsonException("not UTF-8");
         }
         catch (JsonException)
         {

@@ -66,6 +66,12 @@ public sealed class FoldersAndMetadataTests
         await WriteSafetensorsAsync(Path.Combine(checkpoints, "plain.safetensors"), """{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}""");
         await WriteSafetensorsAsync(Path.Combine(server.Folder, "models", "outside.safetensors"), """{"__metadata__": {"secret": "yes"}}""");
         await File.WriteAllBytesAsync(Path.Combine(checkpoints, "broken.safetensors"), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1], ct);
+        // A header that is JSON but not UTF-8 (the reader would throw only when it decodes the name).
+        var notUtf8 = Path.Combine(checkpoints, "notutf8.safetensors");
+        await WriteSafetensorsAsync(notUtf8, """{"__metadata__": {"~": "x"}}""");
+        var raw = await File.ReadAllBytesAsync(notUtf8, ct);
+        raw[Array.IndexOf(raw, (byte)'~')] = 0xFF;
+        await File.WriteAllBytesAsync(notUtf8, raw, ct);
 
         var (status, body) = await server.GetJsonAsync("/view_metadata/checkpoints?filename=sd/tiny.safetensors", ct);
         Assert.Equal(200, status);
@@ -73,6 +79,7 @@ public sealed class FoldersAndMetadataTests
         foreach (var query in new[]
         {
             "checkpoints?filename=plain.safetensors", "checkpoints?filename=missing.safetensors", "checkpoints?filename=broken.safetensors",
+            "checkpoints?filename=notutf8.safetensors",
             "checkpoints?filename=../outside.safetensors", "checkpoints?filename=%2E%2E%2Foutside.safetensors",
             "checkpoints?filename=/etc/passwd", "nowhere?filename=tiny.safetensors", "checkpoints?filename=sd%00/tiny.safetensors",
             "checkpoints?filename=sd\\tiny.safetensors", "checkpoints", "..?filename=outside.safetensors",

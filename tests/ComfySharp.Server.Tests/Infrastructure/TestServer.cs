@@ -59,6 +59,14 @@ public sealed class TestServer : IAsyncDisposable
         return ((int)response.StatusCode, await ReadJsonAsync(response, ct));
     }
 
+    /// <summary>POSTs bytes as they are (a body that need not be UTF-8).</summary>
+    public async Task<(int Status, JsonNode? Body)> PostBytesAsync(string path, byte[] body, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(body);
+        using var response = await Http.PostAsync(path, content, ct);
+        return ((int)response.StatusCode, await ReadJsonAsync(response, ct));
+    }
+
     public async Task<(int Status, JsonNode? Body)> GetJsonAsync(string path, CancellationToken ct)
     {
         using var response = await Http.GetAsync(path, ct);
