@@ -300,6 +300,11 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "prompt_id": 5}""", "invalid_prompt_id")]
     [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "partial_execution_targets": "1"}""", "invalid_prompt")]
     [InlineData("""{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["9", 0]}}}}""", "prompt_outputs_failed_validation")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "number": 1e400}""", "invalid_prompt")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PrimitiveString", "inputs": {"value": "x"}}}, "number": "-Infinity"}""", "invalid_prompt")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["2", -1]}}, "2": {"class_type": "PrimitiveInt", "inputs": {"value": 1}}}}""", "prompt_outputs_failed_validation")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["2", 0]}}, "2": {"class_type": "PrimitiveFloat", "inputs": {"value": 1e400}}}}""", "prompt_outputs_failed_validation")]
+    [InlineData("""{"prompt": {"1": {"class_type": "PreviewAny", "inputs": {"source": ["2", 0]}}, "2": {"class_type": "PrimitiveFloat", "inputs": {"value": "nan"}}}}""", "prompt_outputs_failed_validation")]
     public async Task Bodies_of_other_shapes_keep_their_errors(string body, string type)
     {
         var (status, json) = await _server.PostRawAsync("/prompt", body, TestContext.Current.CancellationToken);

@@ -141,7 +141,20 @@ public static class JsonInputs
         return false;
     }
 
+    /// <remarks>
+    /// Read as Python's <c>float()</c> reads (so <c>"nan"</c>, <c>"inf"</c> and <c>1e400</c> parse), but a value that is not
+    /// finite is refused: JSON has no token for it, and every answer, event and history entry that carries the value is JSON
+    /// (ComfyUI lets a NaN through and writes <c>NaN</c>, which JavaScript's JSON.parse refuses).
+    /// </remarks>
     private static bool TryFloat(JsonNode? node, out double value, out string? error)
+    {
+        if (!TryPythonFloat(node, out value, out error)) return false;
+        if (double.IsFinite(value)) return true;
+        error = $"the value is {(double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf")}; only finite floats are accepted";
+        return false;
+    }
+
+    private static bool TryPythonFloat(JsonNode? node, out double value, out string? error)
     {
         value = 0;
         error = null;

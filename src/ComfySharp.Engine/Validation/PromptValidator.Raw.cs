@@ -126,8 +126,9 @@ public sealed partial class PromptValidator
                 return value is long;
             case "FLOAT":
                 // Integral floats are written with ".0" (JsonInputs.FloatJson): as-is only when the client wrote them so.
+                // Not finite (1e400): the tree's way refuses it.
                 if (value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number ||
-                    !v.TryGetValue<double>(out var d) || JsonInputs.FloatJson(d).ToJsonString() != v.ToJsonString())
+                    !v.TryGetValue<double>(out var d) || !double.IsFinite(d) || JsonInputs.FloatJson(d).ToJsonString() != v.ToJsonString())
                 {
                     return false;
                 }

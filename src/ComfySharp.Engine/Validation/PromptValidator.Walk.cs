@@ -179,7 +179,7 @@ public sealed partial class PromptValidator
         {
             return $"Output index {PyText.Repr(raw[1])} of node '{id}' is not an integer";
         }
-        if (index >= source.Definition.Schema.Outputs.Count)
+        if (index < 0 || index >= source.Definition.Schema.Outputs.Count)
         {
             return $"Output index {index} of node '{id}' ({source.Definition.ClassType}) is out of range: it has {source.Definition.Schema.Outputs.Count} outputs";
         }

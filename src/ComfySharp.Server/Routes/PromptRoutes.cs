@@ -56,7 +56,7 @@ internal static class PromptRoutes
         {
             if (!TryNumber(explicitNumber, out number))
             {
-                await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("number must be a number", explicitNumber.ToJsonString()));
+                await JsonResults.PromptError(context, ValidationErrors.InvalidPrompt("number must be a finite number", explicitNumber.ToJsonString()));
                 return;
             }
         }
@@ -155,10 +155,11 @@ internal static class PromptRoutes
     {
         number = 0;
         if (node is not JsonValue v) return false;
-        if (v.TryGetValue(out number)) return !double.IsNaN(number);
+        // Finite only: 1e400 reads as infinity, which no JSON answer (nor the queue's own JSON) can hold.
+        if (v.TryGetValue(out number)) return double.IsFinite(number);
         return v.TryGetValue<string>(out var s) &&
             double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number) &&
-            !double.IsNaN(number);
+            double.IsFinite(number);
     }
 
     private static bool TryStringList(JsonNode node, out List<string> list)

@@ -50,8 +50,10 @@ internal static class UploadRoutes
         {
             form = await context.Request.ReadFormAsync(ct);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && ex is not BadHttpRequestException && !ct.IsCancellationRequested))
         {
+            // A body that ends inside a part reads as an IOException ("Unexpected end of Stream"); the body limit's 413 and a
+            // client that went away are not this.
             await JsonResults.SimpleError(context, "Malformed form body: " + ex.Message);
             return null;
         }

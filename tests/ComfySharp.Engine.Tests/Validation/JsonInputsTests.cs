@@ -61,11 +61,26 @@ public sealed class JsonInputsTests
     }
 
     [Theory]
-    [InlineData("\"nan\"")]
     [InlineData("\"1e3\"")]
+    [InlineData("\" 2.5 \"")]
     [InlineData("3")]
+    [InlineData("true")]
     public void Float_coercion_accepts_python_spellings(string json) =>
         Assert.True(JsonInputs.TryCoerce("FLOAT", JsonNode.Parse(json), out _, out _, out _));
+
+    // Python's float() reads these, but JSON cannot carry what they give.
+    [Theory]
+    [InlineData("\"nan\"", "nan")]
+    [InlineData("\"inf\"", "inf")]
+    [InlineData("\"-Infinity\"", "-inf")]
+    [InlineData("1e400", "inf")]
+    [InlineData("-1e400", "-inf")]
+    [InlineData("\"1e400\"", "inf")]
+    public void Float_coercion_refuses_values_that_are_not_finite(string json, string named)
+    {
+        Assert.False(JsonInputs.TryCoerce("FLOAT", JsonNode.Parse(json), out _, out _, out var error));
+        Assert.Equal($"the value is {named}; only finite floats are accepted", error);
+    }
 
     [Fact]
     public void Links_need_a_string_id_and_an_integer_slot()

@@ -167,6 +167,16 @@ public sealed class PathEscapeTests : IAsyncLifetime
         using var notForm = new StringContent("{}");
         using var response = await _server.Http.PostAsync("/upload/image", notForm, ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+
+        // A multipart body that ends inside a part (and one with no boundary line at all): 400, not 500.
+        foreach (var body in (string[])["garbage", "--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nPNG"])
+        {
+            using var truncated = new StringContent(body);
+            truncated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+            using var answer = await _server.Http.PostAsync("/upload/image", truncated, ct);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+            Assert.Contains("Malformed form body", await answer.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
     }
 
     private List<string> Snapshot() => [.. Fixtures.Files(_server.Folder).Where(f => !f.StartsWith("user", StringComparison.Ordinal)), .. Fixtures.Files(_outside.Path).Select(f => "outside/" + f), .. Fixtures.Files("/tmp").Where(f => f.StartsWith("evil", StringComparison.Ordinal))];
