@@ -130,7 +130,47 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         }
     }
 
+    /// <summary>
+    /// Runs one prompt. A node's exception is an <c>execution_error</c> of that node already; an exception that escapes the
+    /// engine itself (a fault in its own code or in an event sink) fails this prompt alone, recorded in its history, instead
+    /// of ending the worker, which stopped the whole server.
+    /// </summary>
     private async Task<ExecutionOutcome> RunOneAsync(QueueItem item, CancellationToken interrupt)
+    {
+        try
+        {
+            return await RunOneUnguardedAsync(item, interrupt).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogEngineFault(logger, ex, item.PromptId);
+            var data = new JsonObject
+            {
+                ["prompt_id"] = item.PromptId,
+                ["node_id"] = null,
+                ["node_type"] = null,
+                ["executed"] = new JsonArray(),
+                ["exception_message"] = $"The server failed while running this prompt: {ex.Message}\n",
+                ["exception_type"] = ex.GetType().FullName,
+                ["traceback"] = new JsonArray(),
+                ["current_inputs"] = new JsonObject(),
+                ["current_outputs"] = new JsonArray(),
+                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            };
+            try
+            {
+                events.ExecutionError(new ExecutionScope(item.PromptId, ClientIdOf(item.ExtraData)), (JsonObject)data.DeepClone(), blocked: false);
+            }
+            catch (Exception sinkFault)
+            {
+                // The sink that failed may fail again: the history entry still tells.
+                LogEngineFault(logger, sinkFault, item.PromptId);
+            }
+            return new ExecutionOutcome(ExecutionStatus.Error, new JsonArray(new JsonArray("execution_error", data)), [], []);
+        }
+    }
+
+    private async Task<ExecutionOutcome> RunOneUnguardedAsync(QueueItem item, CancellationToken interrupt)
     {
         LogStarting(logger, item.PromptId);
         var nodes = item.Nodes;
@@ -169,6 +209,9 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Prompt {PromptId} finished: {Status}")]
     private static partial void LogFinished(ILogger logger, string promptId, string status);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Prompt {PromptId} failed in the engine, not in a node")]
+    private static partial void LogEngineFault(ILogger logger, Exception exception, string promptId);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "A history entry could not be committed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception);
