@@ -33,7 +33,7 @@ internal static class QueueItemJson
             item.Sensitive.WriteTo(w);
         }
         w.WriteEndObject();
-        return keepPromptApart ? (scratch.Written.ToArray(), promptAt) : (scratch.ToArray(promptAt, item.PromptUtf8), -1);
+        return keepPromptApart ? (scratch.Written.ToArray(), promptAt) : (StandIn.Join(scratch.Written, promptAt, item.PromptUtf8), -1);
     }
 
     /// <summary>The item of a row written by <see cref="Write"/> and its prompt's bytes.</summary>

@@ -28,21 +28,9 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         foreach (var item in queue.Restore(queued))
         {
             LogAbandoned(logger, item.PromptId, item.Attempts);
-            var messages = new JsonArray(new JsonArray("execution_error", new JsonObject
-            {
-                ["prompt_id"] = item.PromptId,
-                ["node_id"] = null,
-                ["node_type"] = null,
-                ["executed"] = new JsonArray(),
-                ["exception_message"] =
-                    $"The server stopped while running this prompt {item.Attempts} times; it was not run again to protect the server.\n",
-                ["exception_type"] = "ServerCrashRecovery",
-                ["traceback"] = new JsonArray(),
-                ["current_inputs"] = new JsonObject(),
-                ["current_outputs"] = new JsonArray(),
-                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            }));
-            var outcome = new ExecutionOutcome(ExecutionStatus.Error, messages, [], []);
+            var outcome = ServerError(ErrorData(item.PromptId,
+                $"The server stopped while running this prompt {item.Attempts} times; it was not run again to protect the server.\n",
+                "ServerCrashRecovery"));
             await queue.Store.CompleteAsync(item.PromptId, HistoryEntries.Create(item, outcome, time), PromptQueue.HistoryCap, callerWaits: true, ct).ConfigureAwait(false);
         }
     }
@@ -144,19 +132,7 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
         catch (Exception ex)
         {
             LogEngineFault(logger, ex, item.PromptId);
-            var data = new JsonObject
-            {
-                ["prompt_id"] = item.PromptId,
-                ["node_id"] = null,
-                ["node_type"] = null,
-                ["executed"] = new JsonArray(),
-                ["exception_message"] = $"The server failed while running this prompt: {ex.Message}\n",
-                ["exception_type"] = ex.GetType().FullName,
-                ["traceback"] = new JsonArray(),
-                ["current_inputs"] = new JsonObject(),
-                ["current_outputs"] = new JsonArray(),
-                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            };
+            var data = ErrorData(item.PromptId, $"The server failed while running this prompt: {ex.Message}\n", ex.GetType().FullName!);
             try
             {
                 events.ExecutionError(new ExecutionScope(item.PromptId, ClientIdOf(item.ExtraData)), (JsonObject)data.DeepClone(), blocked: false);
@@ -166,9 +142,27 @@ public sealed partial class PromptWorker(PromptQueue queue, PromptExecutor execu
                 // The sink that failed may fail again: the history entry still tells.
                 LogEngineFault(logger, sinkFault, item.PromptId);
             }
-            return new ExecutionOutcome(ExecutionStatus.Error, new JsonArray(new JsonArray("execution_error", data)), [], []);
+            return ServerError(data);
         }
     }
+
+    /// <summary>The <c>execution_error</c> data of a failure that belongs to no node (ComfyUI's fields, the node ones empty).</summary>
+    private JsonObject ErrorData(string promptId, string message, string type) => new()
+    {
+        ["prompt_id"] = promptId,
+        ["node_id"] = null,
+        ["node_type"] = null,
+        ["executed"] = new JsonArray(),
+        ["exception_message"] = message,
+        ["exception_type"] = type,
+        ["traceback"] = new JsonArray(),
+        ["current_inputs"] = new JsonObject(),
+        ["current_outputs"] = new JsonArray(),
+        ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+    };
+
+    private static ExecutionOutcome ServerError(JsonObject data) =>
+        new(ExecutionStatus.Error, new JsonArray(new JsonArray("execution_error", data)), [], []);
 
     private async Task<ExecutionOutcome> RunOneUnguardedAsync(QueueItem item, CancellationToken interrupt)
     {

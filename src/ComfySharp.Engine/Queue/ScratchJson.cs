@@ -37,8 +37,8 @@ public ref struct ScratchJson
     }
 
     /// <summary>
-    /// Writes a one-byte stand-in value and returns where it stands, for <see cref="ToArray"/> to put other bytes in its
-    /// place: a large value (a prompt's bytes) then goes into the result once, and never through the scratch.
+    /// Writes a one-byte stand-in value and returns where it stands, for <see cref="Queue.StandIn.Join"/> to put other bytes
+    /// in its place: a large value (a prompt's bytes) then goes into the result once, and never through the scratch.
     /// </summary>
     public readonly int WriteStandIn()
     {
@@ -46,9 +46,6 @@ public ref struct ScratchJson
         Writer.Flush();
         return (int)Writer.BytesCommitted - Queue.StandIn.Utf8.Length;
     }
-
-    /// <summary>The written JSON as one array of its exact size, with <paramref name="value"/> in the stand-in's place.</summary>
-    public readonly byte[] ToArray(int standInAt, ReadOnlySpan<byte> value) => Queue.StandIn.Join(Written, standInAt, value);
 
     /// <summary>The thread's writer, reset to write from the start of its empty buffer.</summary>
     public static ScratchJson Start()

@@ -16,9 +16,6 @@ internal abstract class LaterEvent
     /// <summary>The message's JSON, in the calling thread's scratch: valid until that thread's next event.</summary>
     public abstract ReadOnlySpan<byte> Json();
 
-    /// <summary>The whole frame (header and JSON) in an array of its own.</summary>
-    public byte[] ToFrame() => EventFrames.Frame(Json());
-
     public static LaterEvent Executing(string nodeId, string displayNodeId, string promptId) => new ExecutingEvent(nodeId, displayNodeId, promptId);
 
     /// <summary>The nodes as they are now: the engine changes its records after the call.</summary>

@@ -113,10 +113,10 @@ public sealed class EventFramesTests
     [MemberData(nameof(Ids))]
     public void A_deferred_event_is_the_frame_made_at_once(string id)
     {
-        Assert.Equal(EventFrames.Executing(id, "d" + id, "p" + id), LaterEvent.Executing(id, "d" + id, "p" + id).ToFrame());
+        Assert.Equal(EventFrames.Executing(id, "d" + id, "p" + id), EventFrames.Frame(LaterEvent.Executing(id, "d" + id, "p" + id).Json()));
         NodeProgress[] nodes = [new(id, id, null, id) { Value = 0, Max = 1 }, new("y", "y", id, "y") { Value = 5, Max = 20 }];
-        Assert.Equal(EventFrames.ProgressState(id, nodes), LaterEvent.ProgressState(id, nodes).ToFrame());
-        Assert.Equal(EventFrames.ProgressState("p", nodes[..1]), LaterEvent.ProgressState("p", nodes[..1]).ToFrame());
+        Assert.Equal(EventFrames.ProgressState(id, nodes), EventFrames.Frame(LaterEvent.ProgressState(id, nodes).Json()));
+        Assert.Equal(EventFrames.ProgressState("p", nodes[..1]), EventFrames.Frame(LaterEvent.ProgressState("p", nodes[..1]).Json()));
     }
 
     [Fact]
@@ -129,8 +129,8 @@ public sealed class EventFramesTests
         node.Value = 1;
         node.Finished = true;
         running.Add(new NodeProgress("4", "4", null, "4"));
-        Assert.Equal(expected, later.ToFrame());
-        Assert.Equal(later.ToFrame(), later.ToFrame());
+        Assert.Equal(expected, EventFrames.Frame(later.Json()));
+        Assert.Equal(EventFrames.Frame(later.Json()), EventFrames.Frame(later.Json()));
     }
 
     [Fact]
